@@ -1,0 +1,48 @@
+using NeuralProgrammer.Model.Training;
+using Spectre.Console;
+
+namespace NeuralProgrammer.Client;
+
+/// <summary>Runs a training spec in this process with the single-process trainer, with a live progress bar.</summary>
+public static class LocalTraining
+{
+    public static TrainingResult Run(TrainingSpec spec, string? checkpoint, string? resume, CancellationToken cancellation)
+    {
+        using var trainer = resume is not null ? Checkpoint.Resume(resume, s => s with { Steps = Math.Max(s.Steps, spec.Steps) }) : new Trainer(spec);
+        Evaluation? final = null;
+        if (Console.IsOutputRedirected)
+        {
+            var progress = new Progress<TrainingProgress>(p =>
+            {
+                if (p.LastEvaluation is { } e && e.Update == p.Update)
+                    Console.WriteLine($"update {p.Update,7}/{p.TotalUpdates}  loss {e.Loss,10:F3}  accuracy {100 * e.Accuracy,6:F2}%  {p.ExamplesPerSecond,6:F0} ex/s");
+            });
+            final = trainer.Run(new SynchronousProgress<TrainingProgress>(progress), checkpoint, cancellation);
+        }
+        else
+        {
+            AnsiConsole.Progress().AutoClear(false).HideCompleted(false)
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                .Start(context =>
+                {
+                    var task = context.AddTask("training", maxValue: trainer.Spec.Steps);
+                    task.Value = trainer.Update.Updates;
+                    final = trainer.Run(new SynchronousProgress<TrainingProgress>(p =>
+                    {
+                        task.Value = p.Update;
+                        var accuracy = p.LastEvaluation is { } e ? $"acc {100 * e.Accuracy:F1}%" : "acc -";
+                        task.Description = $"loss {p.Loss,9:F3}  {accuracy}  {p.ExamplesPerSecond:F0} ex/s  σ {p.NoiseStandardDeviation:F3}";
+                    }), checkpoint, cancellation);
+                });
+        }
+        return TrainingResult.From(trainer.Spec, trainer.Update.Updates, trainer.Elapsed.TotalSeconds, final!, trainer.Curve);
+    }
+}
+
+/// <summary>Reports on the training thread itself (the default Progress posts to the thread pool, out of order).</summary>
+sealed class SynchronousProgress<T>(IProgress<T> inner) : IProgress<T>
+{
+    public SynchronousProgress(Action<T> action) : this(new ActionProgress(action)) { }
+    public void Report(T value) => inner.Report(value);
+    sealed class ActionProgress(Action<T> action) : IProgress<T> { public void Report(T value) => action(value); }
+}

@@ -1,0 +1,43 @@
+using System.Text.Json;
+using NeuralProgrammer.Model.Data;
+using Table = Spectre.Console.Table;
+using TableColumn = Spectre.Console.TableColumn;
+using NeuralProgrammer.Model.Training;
+using Spectre.Console;
+
+namespace NeuralProgrammer.Client;
+
+/// <summary>Prints a finished run and writes its result JSON and learning curve next to each other.</summary>
+public static class RunReport
+{
+    public static void Print(TrainingResult result)
+    {
+        var table = new Table().Title($"Test accuracy after {result.Updates:N0} updates ({result.ExamplesSeen:N0} examples, {result.WallSeconds:F0} s)")
+            .AddColumn("category").AddColumn(new TableColumn("accuracy").RightAligned());
+        foreach (var (category, accuracy) in result.CategoryAccuracy.OrderBy(p => p.Key))
+            table.AddRow(category.ToString().ToLowerInvariant(), $"{100 * accuracy:F2}%");
+        table.AddRow("[bold]overall[/]", $"[bold]{100 * result.Accuracy:F2}%[/]");
+        AnsiConsole.Write(table);
+
+        var programs = new Table().Title("Induced programs (test examples)").AddColumn("question").AddColumn("program").AddColumn("answer").AddColumn("truth");
+        foreach (var p in result.Programs)
+            programs.AddRow(Markup.Escape(p.Question), Markup.Escape(p.Program), (p.Correct ? "[green]" : "[red]") + Markup.Escape(p.Answer) + "[/]", Markup.Escape(p.Truth));
+        AnsiConsole.Write(programs);
+        AnsiConsole.MarkupLine($"accuracy: {100 * result.Accuracy:F2}%");
+    }
+
+    /// <summary>Writes <c>result.json</c> and <c>curve.png</c> into <paramref name="directory"/>; returns their paths.</summary>
+    public static (string Json, string Plot) Write(TrainingResult result, string directory)
+    {
+        Directory.CreateDirectory(directory);
+        var json = Path.Combine(directory, "result.json");
+        File.WriteAllText(json, JsonSerializer.Serialize(result, Checkpoint.Json));
+        var plot = Path.Combine(directory, "curve.png");
+        if (result.Curve.Count > 0)
+            LearningCurvePlot.Save(result.Curve, $"{result.Spec.Variant.Name()}, seed {result.Spec.Seed}", plot);
+        return (json, plot);
+    }
+
+    public static string DefaultDirectory(TrainingSpec spec) =>
+        Path.Combine("runs", $"{spec.Variant.Name()}-seed{spec.Seed}-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
+}

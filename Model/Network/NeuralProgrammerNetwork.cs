@@ -1,0 +1,117 @@
+using NeuralProgrammer.Model.Training;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace NeuralProgrammer.Model.Network;
+
+/// <summary>
+/// Neural Programmer (Neelakantan, Le, Sutskever, ICLR 2016; DESIGN.md 1.2–1.4) over a whole minibatch at once.
+/// Parameters, in the order of <see cref="ParameterVector"/> (own parameters first, then submodules in declaration
+/// order): operation_embeddings [O, d] (U), word_embeddings.weight [vocabulary, d] (V),
+/// question_rnn.W_question.weight [d, 2d] (+ W_question_backward, W_bidirectional when bidirectional),
+/// selector.W_op.weight [d, 2d], selector.W_col.weight [d, 2d], history_rnn.W_history.weight [d, 3d],
+/// question_attention.W_attention.weight [d, 2d] (when enabled).
+/// </summary>
+public sealed class NeuralProgrammerNetwork : nn.Module<EncodedBatch, Selection, NetworkOutput>
+{
+    private readonly Embedding word_embeddings;
+    private readonly Parameter operation_embeddings;
+    private readonly QuestionRnn question_rnn;
+    private readonly Selector selector;
+    private readonly HistoryRnn history_rnn;
+    private readonly QuestionAttention? question_attention;
+
+    public HyperParameters HyperParameters { get; }
+    public Combination Combination { get; }
+    public IReadOnlyList<Operation> Operations => Combination.Operations;
+    public int VocabularySize { get; }
+
+    public NeuralProgrammerNetwork(int vocabularySize, IReadOnlyList<Operation> operations, HyperParameters hyperParameters, long seed)
+        : base("neural_programmer")
+    {
+        HyperParameters = hyperParameters.EnsureValid();
+        Combination = new Combination(operations);
+        VocabularySize = vocabularySize;
+        int d = hyperParameters.Dimension;
+        word_embeddings = nn.Embedding(vocabularySize, d);
+        operation_embeddings = new Parameter(empty(operations.Count, d));
+        question_rnn = new QuestionRnn(d, hyperParameters.BidirectionalQuestion);
+        selector = new Selector(d);
+        history_rnn = new HistoryRnn(d);
+        if (hyperParameters.QuestionAttention) question_attention = new QuestionAttention(d);
+        RegisterComponents();
+
+        // Uniform in [−s, s] for every parameter (DESIGN.md 1.2), drawn in registration order from one seeded generator.
+        using var generator = new Generator((ulong)seed);
+        using var _ = no_grad();
+        foreach (var parameter in parameters())
+            parameter.uniform_(-hyperParameters.InitScale, hyperParameters.InitScale, generator); // nn.init.uniform_ ignores the generator
+    }
+
+    public override NetworkOutput forward(EncodedBatch batch, Selection selection)
+    {
+        using var scope = NewDisposeScope();
+        var (b, t) = (batch.Size, HyperParameters.Steps);
+        var hard = selection.Hard;
+        var temperature = hard ? 1.0 : selection.Temperature;
+
+        var (question, states) = question_rnn.forward(word_embeddings.forward(batch.Words), batch.WordMask);
+        var wordStates = states[.., 1..];
+        var numberStates = states.gather(1, batch.NumberPositions.unsqueeze(2).expand(-1, -1, states.shape[2]));
+        var u = operation_embeddings;
+        var columns = word_embeddings.forward(batch.ColumnNames);                                 // P, [B, C, d]
+
+        var greaterBeta = Pivot.Attention(numberStates, u[Combination.OperationIndex(Operation.Greater)], batch.NumberMask, hard);
+        var lesserBeta = Pivot.Attention(numberStates, u[Combination.OperationIndex(Operation.Lesser)], batch.NumberMask, hard);
+        var numericCells = batch.NumericColumns.unsqueeze(1);
+        var greater = Pivot.Compare(batch.Table, batch.Numbers, greaterBeta, true, HyperParameters.Comparison) * numericCells;
+        var lesser = Pivot.Compare(batch.Table, batch.Numbers, lesserBeta, false, HyperParameters.Comparison) * numericCells;
+        Tensor? textMatch = Combination.OperationIndex(Operation.TextMatch) >= 0
+            ? TextMatch.Match(word_embeddings.forward(batch.TextCells), question, columns, wordStates, batch.WordMask, batch.RowMask, batch.TextColumns)
+            : null;
+
+        var zero = zeros(b, dtype: batch.Table.dtype);
+        var (scalar1, scalar2, scalar3) = (zero, zero, zero);
+        var (rowSelect1, rowSelect2) = (batch.RowMask, batch.RowMask);
+        Tensor lookup = zeros_like(batch.Table);
+        var history = zeros(b, HyperParameters.Dimension, dtype: batch.Table.dtype);
+        var context = zeros(b, 2 * HyperParameters.Dimension, dtype: batch.Table.dtype);
+        var operationWeights = new Tensor[t];
+        var columnWeights = new Tensor[t];
+        var columnPadding = batch.ColumnMask.logical_not();
+
+        for (int step = 0; step < t; step++)
+        {
+            history = history_rnn.forward(context, history);
+            var stepQuestion = question_attention?.forward(question, wordStates, batch.WordMask, history) ?? question;
+            var (operationLogits, columnLogits) = selector.forward(stepQuestion, history, u, columns);
+            columnLogits = columnLogits.masked_fill(columnPadding, double.NegativeInfinity);
+            var alphaOperation = hard ? Pivot.OneHotArgmax(operationLogits) : (operationLogits / temperature).softmax(1);
+            var alphaColumn = hard ? Pivot.OneHotArgmax(columnLogits) : (columnLogits / temperature).softmax(1);
+
+            var scalar = Combination.ScalarAnswer(alphaOperation, alphaColumn, batch.Table, rowSelect1, scalar1, scalar3);
+            lookup = Combination.LookupAnswer(alphaOperation, alphaColumn, rowSelect1);
+            var rowSelect = Combination.RowSelect(alphaOperation, alphaColumn, rowSelect1, rowSelect2, batch.RowMask, greater, lesser, textMatch);
+
+            context = cat([alphaOperation.matmul(u), alphaColumn.unsqueeze(1).matmul(columns).squeeze(1)], 1);
+            (scalar3, scalar2, scalar1) = (scalar2, scalar1, scalar);
+            (rowSelect2, rowSelect1) = (rowSelect1, rowSelect);
+            operationWeights[step] = alphaOperation;
+            columnWeights[step] = alphaColumn;
+        }
+
+        var output = new NetworkOutput
+        {
+            ScalarAnswer = scalar1,
+            LookupAnswer = lookup,
+            OperationWeights = stack(operationWeights, 1),
+            ColumnWeights = stack(columnWeights, 1),
+            GreaterPivot = Pivot.Value(greaterBeta, batch.Numbers),
+            LesserPivot = Pivot.Value(lesserBeta, batch.Numbers),
+        };
+        foreach (var tensor in new[] { output.ScalarAnswer, output.LookupAnswer, output.OperationWeights, output.ColumnWeights, output.GreaterPivot, output.LesserPivot })
+            tensor.MoveToOuterDisposeScope();
+        return output;
+    }
+}

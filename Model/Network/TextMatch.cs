@@ -1,0 +1,31 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NeuralProgrammer.Model.Network;
+
+/// <summary>
+/// Text match (DESIGN.md 1.4): B[m][k] = σ(A[m][k]·q); D[k] = (1/M) Σ_m B[m][k] A[m][k]; E = D + P;
+/// G[k] = Σ_i softmax_i(E[k]·z_i) z_i; tm[m][k] = σ(A[m][k]·G[k]). Zero outside text columns and real rows.
+/// </summary>
+public static class TextMatch
+{
+    /// <param name="cells">[B, M, C, d] A, the embeddings of the cells.</param>
+    /// <param name="question">[B, d] q.</param>
+    /// <param name="columns">[B, C, d] P.</param>
+    /// <param name="states">[B, Q, d] z_1..z_Q.</param>
+    /// <param name="wordMask">[B, Q].</param>
+    /// <param name="rowMask">[B, M].</param>
+    /// <param name="textColumns">[B, C] 1 for a text column.</param>
+    /// <returns>tm, [B, M, C].</returns>
+    public static Tensor Match(Tensor cells, Tensor question, Tensor columns, Tensor states, Tensor wordMask, Tensor rowMask, Tensor textColumns)
+    {
+        var cellMask = rowMask.unsqueeze(2) * textColumns.unsqueeze(1);                                // [B, M, C]
+        var relevance = (cells * question.view(question.shape[0], 1, 1, -1)).sum(3).sigmoid() * cellMask;
+        var rows = rowMask.sum(1).clamp_min(1).view(-1, 1, 1);
+        var d = (relevance.unsqueeze(3) * cells).sum(1) / rows;                                        // [B, C, d]
+        var e = d + columns;
+        var scores = e.matmul(states.transpose(1, 2)).masked_fill(wordMask.unsqueeze(1) == 0, double.NegativeInfinity);
+        var g = scores.softmax(2).matmul(states);                                                       // [B, C, d]
+        return (cells * g.unsqueeze(1)).sum(3).sigmoid() * cellMask;
+    }
+}

@@ -1,0 +1,131 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using NeuralProgrammer.Model.Data;
+using NeuralProgrammer.Model.Network;
+using TorchSharp.PyBridge;
+using static TorchSharp.torch;
+
+namespace NeuralProgrammer.Model.Training;
+
+/// <summary>What a checkpoint says besides its tensors: enough to rebuild the run and check that it fits.</summary>
+public sealed record CheckpointHeader(
+    TrainingSpec Spec,
+    long Updates,
+    double ElapsedSeconds,
+    IReadOnlyList<string> Operations,
+    IReadOnlyList<string> Vocabulary,
+    IReadOnlyList<ParameterShape> Parameters,
+    IReadOnlyList<CurvePoint> Curve);
+
+public sealed record ParameterShape(string Name, long[] Shape);
+
+/// <summary>
+/// Save and resume a training run exactly: one file holding a JSON header and a safetensors block with the flat weights
+/// and Adam's two moments. Data, minibatch order and noise are functions of the seed and update count, so nothing else is
+/// needed. <see cref="ExportForPyTorch"/> writes the weights by parameter name for PyTorch users.
+/// </summary>
+public static class Checkpoint
+{
+    static readonly byte[] Magic = "NPCKPT01"u8.ToArray();
+
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter() },
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public static void Save(Trainer trainer, string path)
+    {
+        var network = trainer.Network;
+        var header = new CheckpointHeader(trainer.Spec, trainer.Update.Updates, trainer.Elapsed.TotalSeconds,
+            network.Operations.Select(o => o.ToString()).ToList(), trainer.Vocabulary.Words.ToList(),
+            ParameterVector.Layout(network).Select(p => new ParameterShape(p.Name, p.Shape)).ToList(), trainer.Curve.ToList());
+        var tensors = new Dictionary<string, Tensor>
+        {
+            ["weights"] = trainer.Update.Weights.cpu(),
+            ["adam_first_moment"] = trainer.Update.FirstMoment.cpu(),
+            ["adam_second_moment"] = trainer.Update.SecondMoment.cpu(),
+        };
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var temporary = path + ".partial";
+        using (var stream = File.Create(temporary))
+        {
+            WriteHeader(stream, header);
+            Safetensors.SaveStateDict(stream, tensors, leaveOpen: true);
+        }
+        File.Move(temporary, path, overwrite: true); // a crash mid-write never leaves a torn checkpoint
+    }
+
+    /// <summary>A trainer at the checkpoint's update, ready to go on: the same run as if it had never stopped.</summary>
+    public static Trainer Resume(string path, Func<TrainingSpec, TrainingSpec>? adjust = null)
+    {
+        var (header, tensors) = Read(path);
+        var trainer = new Trainer(adjust is null ? header.Spec : adjust(header.Spec));
+        CheckFits(header, trainer.Network, trainer.Vocabulary, path);
+        trainer.Restore(tensors["weights"], tensors["adam_first_moment"], tensors["adam_second_moment"], header.Updates,
+            header.Curve, TimeSpan.FromSeconds(header.ElapsedSeconds));
+        foreach (var tensor in tensors.Values) tensor.Dispose();
+        return trainer;
+    }
+
+    /// <summary>The trained network alone, for inference (no data is generated).</summary>
+    public static (NeuralProgrammerNetwork Network, CheckpointHeader Header) LoadNetwork(string path)
+    {
+        var (header, tensors) = Read(path);
+        var network = Trainer.CreateNetwork(header.Spec);
+        CheckFits(header, network, Data.Vocabulary.All, path);
+        ParameterVector.SetWeights(network, tensors["weights"]);
+        foreach (var tensor in tensors.Values) tensor.Dispose();
+        return (network, header);
+    }
+
+    public static CheckpointHeader ReadHeader(string path) => Read(path, headerOnly: true).Header;
+
+    /// <summary>
+    /// Writes the weights as a PyTorch <c>state_dict</c>: <c>.safetensors</c> (safetensors.torch.load_file) or anything
+    /// else as a pickled state_dict (torch.load). Names and shapes: <see cref="ParameterVector.Layout"/>.
+    /// </summary>
+    public static void ExportForPyTorch(NeuralProgrammerNetwork network, string path)
+    {
+        if (path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase)) network.save_safetensors(path);
+        else network.save_py(path);
+    }
+
+    static void CheckFits(CheckpointHeader header, NeuralProgrammerNetwork network, Vocabulary vocabulary, string path)
+    {
+        var layout = ParameterVector.Layout(network);
+        bool same = layout.Count == header.Parameters.Count && layout.Zip(header.Parameters)
+            .All(p => p.First.Name == p.Second.Name && p.First.Shape.SequenceEqual(p.Second.Shape));
+        if (!same)
+            throw new InvalidDataException($"Checkpoint '{path}' was written by a model of another shape: " +
+                                           string.Join(", ", header.Parameters.Select(p => $"{p.Name}[{string.Join('x', p.Shape)}]")));
+        if (!header.Vocabulary.SequenceEqual(vocabulary.Words))
+            throw new InvalidDataException($"Checkpoint '{path}' was written with another vocabulary ({header.Vocabulary.Count} words, this build has {vocabulary.Count}).");
+    }
+
+    static (CheckpointHeader Header, Dictionary<string, Tensor> Tensors) Read(string path, bool headerOnly = false)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"No checkpoint at '{path}'.", path);
+        using var stream = File.OpenRead(path);
+        var magic = new byte[Magic.Length];
+        stream.ReadExactly(magic);
+        if (!magic.AsSpan().SequenceEqual(Magic)) throw new InvalidDataException($"'{path}' is not a Neural Programmer checkpoint.");
+        var length = new byte[4];
+        stream.ReadExactly(length);
+        var json = new byte[BitConverter.ToInt32(length)];
+        stream.ReadExactly(json);
+        var header = JsonSerializer.Deserialize<CheckpointHeader>(json, Json)
+                     ?? throw new InvalidDataException($"Checkpoint '{path}' has an empty header.");
+        return (header, headerOnly ? [] : Safetensors.LoadStateDict(stream, leaveOpen: true));
+    }
+
+    static void WriteHeader(Stream stream, CheckpointHeader header)
+    {
+        var json = JsonSerializer.SerializeToUtf8Bytes(header, Json);
+        stream.Write(Magic);
+        stream.Write(BitConverter.GetBytes(json.Length));
+        stream.Write(json);
+    }
+}

@@ -1,0 +1,37 @@
+using System.Diagnostics;
+using NeuralProgrammer.Model.Network;
+using static TorchSharp.torch;
+
+namespace NeuralProgrammer.Model.Training;
+
+/// <summary>The loss and flat gradient of one minibatch: what a worker computes and the trainer does before each update.</summary>
+public static class GradientComputation
+{
+    /// <summary>
+    /// Soft forward pass with the selector temperature of update <paramref name="update"/>, the loss of DESIGN.md 1.5 minus
+    /// the scheduled entropy bonus, backward, and the flat gradient (caller disposes). The gradient is of the batch mean.
+    /// </summary>
+    public static GradientResult Compute(NeuralProgrammerNetwork network, EncodedBatch batch, long update)
+    {
+        var hyperParameters = network.HyperParameters;
+        var clock = Stopwatch.StartNew();
+        using var scope = NewDisposeScope();
+        network.train();
+        network.zero_grad();
+        using var output = network.forward(batch, Selection.Soft(hyperParameters.TemperatureAt(update)));
+        var loss = Loss.Compute(output, batch, hyperParameters.HuberDelta, hyperParameters.LookupWeight);
+        var entropyWeight = hyperParameters.EntropyWeightAt(update);
+        var objective = entropyWeight > 0 ? loss - entropyWeight * Loss.OperationEntropy(output) : loss;
+        var forward = clock.Elapsed;
+        clock.Restart();
+        objective.backward();
+        var gradient = ParameterVector.Gradients(network).MoveToOuterDisposeScope();
+        return new GradientResult(gradient, loss.to(ScalarType.Float64).item<double>(), batch.Size, forward, clock.Elapsed);
+    }
+}
+
+/// <summary>A minibatch's mean gradient (flat, in <see cref="ParameterVector"/> order), its loss and example count.</summary>
+public sealed record GradientResult(Tensor Gradient, double Loss, int ExampleCount, TimeSpan Forward, TimeSpan Backward) : IDisposable
+{
+    public void Dispose() => Gradient.Dispose();
+}

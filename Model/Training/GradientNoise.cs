@@ -1,0 +1,26 @@
+using static TorchSharp.torch;
+
+namespace NeuralProgrammer.Model.Training;
+
+/// <summary>
+/// The annealed Gaussian gradient noise N(0, σ²_t), σ²_t = η/(1+t)^γ (DESIGN.md 1.7). The draw of update u comes from a
+/// generator seeded by (seed, u): a resumed run, a distributed run and the single-process trainer add the same noise.
+/// </summary>
+public sealed class GradientNoise(HyperParameters hyperParameters, long seed, long updatesPerEpoch)
+{
+    public long UpdatesPerEpoch { get; } = Math.Max(1, updatesPerEpoch);
+
+    public double StandardDeviation(long update) =>
+        Math.Sqrt(hyperParameters.NoiseVariance(hyperParameters.NoiseTime(update, UpdatesPerEpoch)));
+
+    /// <summary>Adds update <paramref name="update"/>'s noise to <paramref name="gradient"/> in place; returns σ.</summary>
+    public double AddTo(Tensor gradient, long update)
+    {
+        double sigma = StandardDeviation(update);
+        if (sigma <= 0) return 0;
+        using var generator = new Generator(unchecked((ulong)(seed * 1_000_003 + update)));
+        using var noise = randn(gradient.shape, gradient.dtype, gradient.device, generator: generator);
+        gradient.add_(noise, sigma);
+        return sigma;
+    }
+}

@@ -1,0 +1,36 @@
+using NeuralProgrammer.Model.Network;
+using static TorchSharp.torch;
+
+namespace NeuralProgrammer.Model.Training;
+
+/// <summary>The training loss of DESIGN.md 1.5, and the entropy of the operation selection for the 1.8b bonus.</summary>
+public static class Loss
+{
+    /// <summary>Keeps log p and log(1−p) finite in the lookup loss.</summary>
+    public const double LookupClamp = 1e-6;
+
+    /// <summary>
+    /// (1/N) Σ_k ([scalar_k]·Huber_δ(|scalar_answer_T − y|) + [lookup_k]·λ·L_lookup), with
+    /// L_lookup = −(1/MC) Σ_ij [y log p + (1−y) log(1−p)] over the example's own M×C cells.
+    /// </summary>
+    public static Tensor Compute(NetworkOutput output, EncodedBatch batch, double huberDelta, double lookupWeight)
+    {
+        var error = (output.ScalarAnswer - batch.ScalarTarget).abs();
+        var huber = where(error <= huberDelta, 0.5 * error * error, huberDelta * error - 0.5 * huberDelta * huberDelta);
+
+        var cells = batch.RowMask.unsqueeze(2) * batch.ColumnMask.to(batch.RowMask.dtype).unsqueeze(1);
+        var p = output.LookupAnswer.clamp(LookupClamp, 1 - LookupClamp);
+        var y = batch.LookupTarget;
+        var crossEntropy = -(y * p.log() + (1 - y) * (1 - p).log()) * cells;
+        var lookup = crossEntropy.sum([1, 2]) / cells.sum([1, 2]);
+
+        return (batch.IsScalar * huber + batch.IsLookup * lookupWeight * lookup).mean();
+    }
+
+    /// <summary>H(α_op) per step, averaged over steps and examples.</summary>
+    public static Tensor OperationEntropy(NetworkOutput output)
+    {
+        var alpha = output.OperationWeights;
+        return -(alpha * alpha.clamp_min(1e-12).log()).sum(2).mean();
+    }
+}

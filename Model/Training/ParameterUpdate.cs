@@ -1,0 +1,93 @@
+using static TorchSharp.torch;
+
+namespace NeuralProgrammer.Model.Training;
+
+/// <summary>
+/// One update of the flat weights from an averaged gradient (DESIGN.md 1.7, 2.2 step 3): clip by global norm, add
+/// Gaussian noise with σ²_t = η/(1+t)^γ, then Adam. All on flat tensors, so each phase is a handful of fused kernels.
+/// The noise of update u is drawn from a generator seeded by (seed, u), so a resumed or distributed run draws the same.
+/// The parameter server grain and the single-process trainer both use this class.
+/// </summary>
+public sealed class ParameterUpdate : IDisposable
+{
+    readonly HyperParameters hyperParameters;
+    readonly GradientNoise noise;
+
+    public Tensor Weights { get; }
+    public Tensor FirstMoment { get; }
+    public Tensor SecondMoment { get; }
+    /// <summary>Updates applied so far; the version of <see cref="Weights"/>.</summary>
+    public long Updates { get; private set; }
+
+    public ParameterUpdate(Tensor initialWeights, HyperParameters hyperParameters, long seed, long updatesPerEpoch)
+    {
+        this.hyperParameters = hyperParameters.EnsureValid();
+        noise = new GradientNoise(hyperParameters, seed, updatesPerEpoch);
+        Weights = initialWeights.detach().clone();
+        FirstMoment = zeros_like(Weights);
+        SecondMoment = zeros_like(Weights);
+    }
+
+    /// <summary>The noise standard deviation σ_t of the next update.</summary>
+    public double NoiseStandardDeviation => noise.StandardDeviation(Updates);
+
+    /// <summary>Applies one update; returns the gradient's global norm before clipping and the noise σ used.</summary>
+    public UpdateStatistics Apply(Tensor averagedGradient, UpdateTimings? timings = null)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var gradient = averagedGradient.to(Weights.dtype, Weights.device).clone();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        double norm = gradient.norm().to(ScalarType.Float64).item<double>();
+        if (hyperParameters.ClipNorm > 0 && norm > hyperParameters.ClipNorm)
+            gradient.mul_(hyperParameters.ClipNorm / norm);
+        timings?.AddClip(clock.Elapsed);
+
+        clock.Restart();
+        double sigma = noise.AddTo(gradient, Updates);
+        timings?.AddNoise(clock.Elapsed);
+
+        clock.Restart();
+        long t = Updates + 1;
+        double beta1 = hyperParameters.Beta1, beta2 = hyperParameters.Beta2;
+        FirstMoment.mul_(beta1).add_(gradient, 1 - beta1);
+        SecondMoment.mul_(beta2).addcmul_(gradient, gradient, 1 - beta2);
+        double correction1 = 1 - Math.Pow(beta1, t), correction2 = 1 - Math.Pow(beta2, t);
+        var denominator = (SecondMoment.sqrt() / Math.Sqrt(correction2)).add_(hyperParameters.Epsilon);
+        Weights.addcdiv_(FirstMoment, denominator, -hyperParameters.LearningRate / correction1);
+        Updates = t;
+        timings?.AddOptimizer(clock.Elapsed);
+        return new UpdateStatistics(norm, sigma);
+    }
+
+    /// <summary>Restores weights, Adam moments and the update count (from a checkpoint).</summary>
+    public void Restore(Tensor weights, Tensor firstMoment, Tensor secondMoment, long updates)
+    {
+        using var _ = no_grad();
+        Weights.copy_(weights);
+        FirstMoment.copy_(firstMoment);
+        SecondMoment.copy_(secondMoment);
+        Updates = updates;
+    }
+
+    public void Dispose()
+    {
+        Weights.Dispose();
+        FirstMoment.Dispose();
+        SecondMoment.Dispose();
+    }
+}
+
+public readonly record struct UpdateStatistics(double GradientNorm, double NoiseStandardDeviation);
+
+/// <summary>Accumulates time per phase of an update, for the benchmark's split.</summary>
+public sealed class UpdateTimings
+{
+    public TimeSpan Clip { get; private set; }
+    public TimeSpan Noise { get; private set; }
+    public TimeSpan Optimizer { get; private set; }
+    public void AddClip(TimeSpan t) => Clip += t;
+    public void AddNoise(TimeSpan t) => Noise += t;
+    public void AddOptimizer(TimeSpan t) => Optimizer += t;
+}

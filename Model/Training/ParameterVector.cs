@@ -1,0 +1,68 @@
+using static TorchSharp.torch;
+
+namespace NeuralProgrammer.Model.Training;
+
+/// <summary>
+/// All parameters of a module as one flat vector, in the module's registration order (<c>named_parameters()</c>),
+/// each tensor flattened row-major. Gradients and weights travel between workers and the parameter server this way.
+/// </summary>
+public static class ParameterVector
+{
+    public static long Count(nn.Module module) => module.parameters().Sum(p => p.numel());
+
+    /// <summary>The names and shapes, in order: the layout of the flat vector.</summary>
+    public static IReadOnlyList<(string Name, long[] Shape)> Layout(nn.Module module) =>
+        module.named_parameters().Select(p => (p.name, p.parameter.shape)).ToList();
+
+    public static Tensor Weights(nn.Module module)
+    {
+        using var _ = no_grad();
+        return cat(module.parameters().Select(p => p.detach().flatten()).ToArray(), 0);
+    }
+
+    /// <summary>The flat gradient; parameters without a gradient contribute zeros.</summary>
+    public static Tensor Gradients(nn.Module module)
+    {
+        using var _ = no_grad();
+        return cat(module.parameters().Select(p => p.grad is null ? zeros_like(p).flatten() : p.grad.flatten()).ToArray(), 0);
+    }
+
+    public static void SetWeights(nn.Module module, Tensor flat) => Scatter(module, flat, gradients: false);
+
+    public static void SetGradients(nn.Module module, Tensor flat) => Scatter(module, flat, gradients: true);
+
+    static void Scatter(nn.Module module, Tensor flat, bool gradients)
+    {
+        long expected = Count(module);
+        if (flat.numel() != expected)
+            throw new ArgumentException($"A flat vector of {flat.numel()} values does not fit a model of {expected} parameters.");
+        using var _ = no_grad();
+        long offset = 0;
+        foreach (var parameter in module.parameters())
+        {
+            var slice = flat.narrow(0, offset, parameter.numel()).view(parameter.shape).to(parameter.dtype, parameter.device);
+            if (!gradients) parameter.copy_(slice);
+            else if (parameter.grad is null) parameter.grad = slice.clone();
+            else parameter.grad.copy_(slice);
+            offset += parameter.numel();
+        }
+    }
+
+    public static float[] ToArray(Tensor flat) => flat.to(ScalarType.Float32, CPU).contiguous().data<float>().ToArray();
+
+    public static byte[] ToBytes(Tensor flat)
+    {
+        var values = ToArray(flat);
+        var bytes = new byte[values.Length * sizeof(float)];
+        Buffer.BlockCopy(values, 0, bytes, 0, bytes.Length);
+        return bytes;
+    }
+
+    public static Tensor FromBytes(byte[] bytes, ScalarType dtype = ScalarType.Float32, Device? device = null)
+    {
+        if (bytes.Length % sizeof(float) != 0) throw new ArgumentException($"{bytes.Length} bytes is not a whole number of float32 values.");
+        var values = new float[bytes.Length / sizeof(float)];
+        Buffer.BlockCopy(bytes, 0, values, 0, bytes.Length);
+        return tensor(values, device: device ?? CPU).to(dtype);
+    }
+}

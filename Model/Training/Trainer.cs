@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using NeuralProgrammer.Model.Data;
+using NeuralProgrammer.Model.Network;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NeuralProgrammer.Model.Training;
+
+/// <summary>
+/// The single-process trainer (DESIGN.md 1.7): minibatches from <see cref="MinibatchSchedule"/>, gradients from
+/// <see cref="GradientComputation"/>, updates from <see cref="ParameterUpdate"/> — the same pieces the grains use — and a
+/// hard-selection evaluation on the test set every <see cref="TrainingSpec.EvaluateEvery"/> updates.
+/// </summary>
+public sealed class Trainer : IDisposable
+{
+    readonly MinibatchSchedule schedule;
+    readonly List<CurvePoint> curve = [];
+    readonly Stopwatch clock = new();
+    double lossSinceEvaluation;
+    int stepsSinceEvaluation;
+    TimeSpan previousElapsed;
+
+    public TrainingSpec Spec { get; }
+    public Vocabulary Vocabulary { get; }
+    public IReadOnlyList<Example> TrainingSet { get; }
+    public IReadOnlyList<Example> TestSet { get; }
+    public NeuralProgrammerNetwork Network { get; }
+    public ParameterUpdate Update { get; }
+    public Device Device { get; }
+    public IReadOnlyList<CurvePoint> Curve => curve;
+    public TimeSpan Elapsed => previousElapsed + clock.Elapsed;
+
+    public Trainer(TrainingSpec spec)
+    {
+        Spec = spec.EnsureValid();
+        Device = TorchDevice.Resolve(spec.Device);
+        Vocabulary = Vocabulary.All;
+        TrainingSet = SyntheticData.Generate(spec.Variant, spec.TrainingExamples, spec.Seed, DataSplit.Train, spec.Categories);
+        TestSet = SyntheticData.Generate(spec.Variant, spec.TestExamples, spec.TestSeed, DataSplit.Test, spec.Categories);
+        Network = CreateNetwork(spec);
+        Network.to(Device);
+        schedule = new MinibatchSchedule(spec.TrainingExamples, spec.HyperParameters.BatchSize, spec.Seed);
+        using var weights = ParameterVector.Weights(Network);
+        Update = new ParameterUpdate(weights, spec.HyperParameters, spec.Seed, schedule.UpdatesPerEpoch);
+    }
+
+    /// <summary>The network a spec starts from: its seed's initial weights, the operations of its variant.</summary>
+    public static NeuralProgrammerNetwork CreateNetwork(TrainingSpec spec) =>
+        new(Vocabulary.All.Count, Operations.For(spec.Variant.Facts().MaxTextColumns > 0), spec.HyperParameters, spec.Seed);
+
+    public bool Finished => Update.Updates >= Spec.Steps;
+
+    /// <summary>One update on the next minibatch; returns its loss.</summary>
+    public double Step(StepTimings? timings = null)
+    {
+        clock.Start();
+        var batchExamples = schedule.Indices(Update.Updates).Select(i => TrainingSet[i]).ToList();
+        using var batch = EncodedBatch.Encode(batchExamples, Vocabulary, ScalarType.Float32, Device);
+        using var result = GradientComputation.Compute(Network, batch, Update.Updates);
+        Update.Apply(result.Gradient, timings?.Update);
+        ParameterVector.SetWeights(Network, Update.Weights);
+        timings?.Add(result.Forward, result.Backward);
+        lossSinceEvaluation += result.Loss;
+        stepsSinceEvaluation++;
+        clock.Stop();
+        return result.Loss;
+    }
+
+    public Evaluation Evaluate() => Evaluator.Evaluate(Network, Vocabulary, TestSet);
+
+    /// <summary>Evaluates now and appends a point to the curve.</summary>
+    public CurvePoint Record(Evaluation evaluation)
+    {
+        var point = new CurvePoint(Update.Updates, stepsSinceEvaluation == 0 ? double.NaN : lossSinceEvaluation / stepsSinceEvaluation,
+            evaluation.Accuracy, evaluation.PerCategory.ToDictionary(p => p.Key, p => (double)p.Value.Correct / p.Value.Total), Elapsed.TotalSeconds);
+        curve.Add(point);
+        (lossSinceEvaluation, stepsSinceEvaluation) = (0, 0);
+        return point;
+    }
+
+    /// <summary>Trains to <see cref="TrainingSpec.Steps"/>, evaluating every E updates and checkpointing after each evaluation when a path is given.</summary>
+    public Evaluation Run(IProgress<TrainingProgress>? progress = null, string? checkpointPath = null, CancellationToken cancellation = default)
+    {
+        Evaluation? last = null;
+        var window = Stopwatch.StartNew();
+        long windowStart = Update.Updates;
+        while (!Finished && !cancellation.IsCancellationRequested)
+        {
+            var loss = Step();
+            CurvePoint? point = null;
+            if (Update.Updates % Spec.EvaluateEvery == 0 || Finished)
+            {
+                last = Evaluate();
+                point = Record(last);
+                if (checkpointPath is not null) Checkpoint.Save(this, checkpointPath);
+            }
+            if (progress is not null && (point is not null || window.ElapsedMilliseconds >= 250))
+            {
+                double rate = (Update.Updates - windowStart) * Spec.HyperParameters.BatchSize / Math.Max(1e-9, window.Elapsed.TotalSeconds);
+                progress.Report(new TrainingProgress(Update.Updates, Spec.Steps, loss, rate, Update.NoiseStandardDeviation, point ?? curve.LastOrDefault()));
+                window.Restart();
+                windowStart = Update.Updates;
+            }
+        }
+        return last ?? Evaluate();
+    }
+
+    /// <summary>Puts a run back where a checkpoint left it (weights, Adam moments, update count, curve, elapsed time).</summary>
+    internal void Restore(Tensor weights, Tensor firstMoment, Tensor secondMoment, long updates, IEnumerable<CurvePoint> points, TimeSpan elapsed)
+    {
+        Update.Restore(weights, firstMoment, secondMoment, updates);
+        ParameterVector.SetWeights(Network, Update.Weights);
+        curve.Clear();
+        curve.AddRange(points);
+        previousElapsed = elapsed;
+    }
+
+    public void Dispose()
+    {
+        Update.Dispose();
+        Network.Dispose();
+    }
+}
+
+/// <summary>Time per phase of training steps, for the benchmark.</summary>
+public sealed class StepTimings
+{
+    public TimeSpan Forward { get; private set; }
+    public TimeSpan Backward { get; private set; }
+    public UpdateTimings Update { get; } = new();
+    public void Add(TimeSpan forward, TimeSpan backward) => (Forward, Backward) = (Forward + forward, Backward + backward);
+}

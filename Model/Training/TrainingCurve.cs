@@ -1,0 +1,9 @@
+using NeuralProgrammer.Model.Data;
+
+namespace NeuralProgrammer.Model.Training;
+
+/// <summary>One evaluation of a run: the mean training loss since the previous one and the test accuracy.</summary>
+public sealed record CurvePoint(long Update, double Loss, double Accuracy, IReadOnlyDictionary<TemplateCategory, double> CategoryAccuracy, double Seconds);
+
+/// <summary>Where a run is, for progress bars and metrics.</summary>
+public sealed record TrainingProgress(long Update, long TotalUpdates, double Loss, double ExamplesPerSecond, double NoiseStandardDeviation, CurvePoint? LastEvaluation);

@@ -1,0 +1,42 @@
+using NeuralProgrammer.Model.Data;
+
+namespace NeuralProgrammer.Model.Training;
+
+/// <summary>A test question with the program the model induced for it, as shown to users.</summary>
+public sealed record ProgramSample(string Question, string Template, string Program, string Answer, string Truth, bool Correct)
+{
+    public static ProgramSample From(Prediction prediction) => new(
+        prediction.Example.Question.Text, prediction.Example.Template, prediction.Program.ToString(),
+        Describe(prediction.Answer), Describe(prediction.Example.Answer), prediction.Correct);
+
+    public static string Describe(Answer? answer) => answer switch
+    {
+        ScalarAnswer s => s.Value.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture),
+        LookupAnswer l => $"{l.Cells.Count(c => c)} cells printed",
+        _ => "no answer",
+    };
+}
+
+/// <summary>The outcome of a training run: final test accuracy overall and per category, programs, the curve, the cost.</summary>
+public sealed record TrainingResult(
+    TrainingSpec Spec,
+    long Updates,
+    long ExamplesSeen,
+    double WallSeconds,
+    double Accuracy,
+    IReadOnlyDictionary<TemplateCategory, double> CategoryAccuracy,
+    IReadOnlyList<ProgramSample> Programs,
+    IReadOnlyList<CurvePoint> Curve,
+    string Machine,
+    int Threads)
+{
+    /// <summary>One sample program per template seen in the evaluation, right ones and wrong ones, up to <paramref name="count"/>.</summary>
+    public static IReadOnlyList<ProgramSample> SamplePrograms(Evaluation evaluation, int count = 8) =>
+        evaluation.Predictions.GroupBy(p => p.Example.Template).Select(g => g.First())
+            .OrderBy(p => p.Example.Category).Take(count).Select(ProgramSample.From).ToList();
+
+    public static TrainingResult From(TrainingSpec spec, long updates, double wallSeconds, Evaluation evaluation, IReadOnlyList<CurvePoint> curve) =>
+        new(spec, updates, updates * spec.HyperParameters.BatchSize, wallSeconds, evaluation.Accuracy,
+            evaluation.PerCategory.ToDictionary(p => p.Key, p => (double)p.Value.Correct / p.Value.Total),
+            SamplePrograms(evaluation), curve, Environment.MachineName, TorchSharp.torch.get_num_threads());
+}

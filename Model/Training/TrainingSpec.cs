@@ -1,0 +1,43 @@
+using NeuralProgrammer.Model.Data;
+
+namespace NeuralProgrammer.Model.Training;
+
+/// <summary>What to train on and for how long: the data, the seed, the step budget and the hyperparameters.</summary>
+public sealed record TrainingSpec
+{
+    public DatasetVariant Variant { get; init; } = DatasetVariant.SingleColumn;
+    /// <summary>Training examples generated once and cycled through in epochs (the paper: 50,000).</summary>
+    public int TrainingExamples { get; init; } = 50_000;
+    public int TestExamples { get; init; } = 1_000;
+    /// <summary>Only these template categories, or all when null.</summary>
+    public IReadOnlyList<TemplateCategory>? Categories { get; init; }
+    public int Seed { get; init; } = 1;
+    public int Steps { get; init; } = 10_000;
+    public int EvaluateEvery { get; init; } = 500;
+    public HyperParameters HyperParameters { get; init; } = HyperParameters.Default;
+    public string Device { get; init; } = "cpu";
+
+    /// <summary>The test set's seed: a fresh draw, never overlapping the training stream.</summary>
+    public int TestSeed => unchecked(Seed * 7_919 + 104_729);
+
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>(HyperParameters.Validate().Select(p => $"HyperParameters.{p}"));
+        if (!Enum.IsDefined(Variant)) problems.Add($"Variant = {Variant}: unknown dataset variant");
+        if (TrainingExamples < 1) problems.Add($"TrainingExamples = {TrainingExamples}: must be positive");
+        if (TestExamples < 1) problems.Add($"TestExamples = {TestExamples}: must be positive");
+        if (Steps < 1) problems.Add($"Steps = {Steps}: must be positive");
+        if (EvaluateEvery < 1) problems.Add($"EvaluateEvery = {EvaluateEvery}: must be positive");
+        if (HyperParameters.BatchSize > TrainingExamples)
+            problems.Add($"HyperParameters.BatchSize = {HyperParameters.BatchSize}: larger than TrainingExamples = {TrainingExamples}");
+        if (Categories is { Count: 0 }) problems.Add("Categories: empty; leave it out to train on all categories");
+        return problems;
+    }
+
+    public TrainingSpec EnsureValid()
+    {
+        var problems = Validate();
+        if (problems.Count > 0) throw new ArgumentException("Invalid training spec: " + string.Join("; ", problems));
+        return this;
+    }
+}

@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using NeuralProgrammer.Model.Data;
+using NeuralProgrammer.Model.Network;
+using NeuralProgrammer.Model.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+// Prints training and inference throughput of the model for batch 1, 50 and 500 on the single-column and 5-column
+// variants, with a per-phase split of a training step and the resident memory. Usage: bench [--threads N] [--seconds S]
+int threads = ArgValue("--threads", Environment.ProcessorCount);
+double seconds = ArgValue("--seconds", 3.0);
+set_num_threads(threads);
+
+Console.WriteLine($"machine: {Environment.MachineName}, {RuntimeInformation.OSDescription}, {RuntimeInformation.ProcessArchitecture}, " +
+                  $"{Environment.ProcessorCount} cores; torch threads {get_num_threads()}; TorchSharp {typeof(torch).Assembly.GetName().Version}");
+Console.WriteLine($"{"variant",-14} {"batch",6} {"train ex/s",11} {"infer ex/s",11} {"step ms",8} {"fwd",6} {"bwd",6} {"clip",6} {"noise",6} {"adam",6} {"copy",6}");
+
+foreach (var variant in new[] { DatasetVariant.SingleColumn, DatasetVariant.Columns5 })
+foreach (var batchSize in new[] { 1, 50, 500 })
+{
+    var spec = new TrainingSpec
+    {
+        Variant = variant, TrainingExamples = Math.Max(2_000, batchSize * 4), TestExamples = 500, Seed = 1,
+        HyperParameters = HyperParameters.Default with { BatchSize = batchSize },
+    };
+    using var trainer = new Trainer(spec);
+    for (int i = 0; i < 3; i++) trainer.Step();
+
+    var timings = new StepTimings();
+    var clock = Stopwatch.StartNew();
+    int steps = 0;
+    while (clock.Elapsed.TotalSeconds < seconds || steps < 3) { trainer.Step(timings); steps++; }
+    double stepSeconds = clock.Elapsed.TotalSeconds / steps;
+
+    var examples = trainer.TrainingSet.Take(batchSize).ToList();
+    using (var batch = EncodedBatch.Encode(examples, trainer.Vocabulary))
+    using (no_grad())
+    {
+        trainer.Network.eval();
+        for (int i = 0; i < 3; i++) using (trainer.Network.forward(batch, Selection.Argmax)) { }
+        clock.Restart();
+        int passes = 0;
+        while (clock.Elapsed.TotalSeconds < seconds || passes < 3) { using (trainer.Network.forward(batch, Selection.Argmax)) { } passes++; }
+        double inference = passes * batchSize / clock.Elapsed.TotalSeconds;
+
+        double Ms(TimeSpan t) => t.TotalMilliseconds / steps;
+        double accounted = Ms(timings.Forward) + Ms(timings.Backward) + Ms(timings.Update.Clip) + Ms(timings.Update.Noise) + Ms(timings.Update.Optimizer);
+        Console.WriteLine($"{variant.Name(),-14} {batchSize,6} {batchSize / stepSeconds,11:F0} {inference,11:F0} {stepSeconds * 1000,8:F2} " +
+                          $"{Ms(timings.Forward),6:F2} {Ms(timings.Backward),6:F2} {Ms(timings.Update.Clip),6:F2} {Ms(timings.Update.Noise),6:F2} " +
+                          $"{Ms(timings.Update.Optimizer),6:F2} {stepSeconds * 1000 - accounted,6:F2}");
+    }
+}
+Console.WriteLine($"parameters: {ParameterVector.Count(Trainer.CreateNetwork(new TrainingSpec())):N0}; resident memory: {Process.GetCurrentProcess().WorkingSet64 / (1024 * 1024)} MiB");
+Console.WriteLine("columns: ms per step; 'copy' = batch encoding, flat weight copy and the rest outside the timed phases.");
+
+T ArgValue<T>(string name, T fallback) where T : IParsable<T>
+{
+    int i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? T.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+}

@@ -1,0 +1,110 @@
+using NeuralProgrammer.Model.Data;
+using NeuralProgrammer.Model.Training;
+using TorchSharp.PyBridge;
+using static TorchSharp.torch;
+
+namespace NeuralProgrammer.Tests.Training;
+
+public class TrainerTests
+{
+    static TrainingSpec Small(double noiseEta) => new()
+    {
+        Variant = DatasetVariant.Columns3,
+        TrainingExamples = 200,
+        TestExamples = 50,
+        Steps = 12,
+        EvaluateEvery = 6,
+        Seed = 3,
+        HyperParameters = HyperParameters.Default with { Dimension = 16, BatchSize = 20, NoiseEta = noiseEta },
+    };
+
+    static float[] TrainedWeights(TrainingSpec spec)
+    {
+        using var trainer = new Trainer(spec);
+        trainer.Run();
+        return ParameterVector.ToArray(trainer.Update.Weights);
+    }
+
+    [Fact]
+    public void SameSeedWithoutNoiseGivesIdenticalWeights()
+    {
+        var a = TrainedWeights(Small(noiseEta: 0));
+        var b = TrainedWeights(Small(noiseEta: 0));
+        var c = TrainedWeights(Small(noiseEta: 0) with { Seed = 4 });
+        Assert.Equal(a, b);
+        Assert.NotEqual(a, c);
+    }
+
+    [Fact]
+    public void ResumingACheckpointContinuesTheSameRunExactly()
+    {
+        var spec = Small(noiseEta: 1);
+        var uninterrupted = TrainedWeights(spec);
+        var path = Path.Combine(Path.GetTempPath(), $"np-{Guid.NewGuid():N}.ckpt");
+        try
+        {
+            using (var first = new Trainer(spec with { Steps = 6 }))
+            {
+                first.Run(checkpointPath: path);
+                Assert.Equal(6, Checkpoint.ReadHeader(path).Updates);
+            }
+            using var resumed = Checkpoint.Resume(path, s => s with { Steps = 12 });
+            Assert.Equal(6, resumed.Update.Updates);
+            resumed.Run();
+            Assert.Equal(uninterrupted, ParameterVector.ToArray(resumed.Update.Weights));
+            Assert.Equal(2, resumed.Curve.Count);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void FlatGradientsAndWeightsRoundTripInLayoutOrder()
+    {
+        using var network = Trainer.CreateNetwork(Small(0));
+        var layout = ParameterVector.Layout(network);
+        Assert.Equal(["operation_embeddings", "word_embeddings.weight"], layout.Take(2).Select(p => p.Name));
+        Assert.Equal(ParameterVector.Count(network), layout.Sum(p => p.Shape.Aggregate(1L, (a, b) => a * b)));
+
+        var values = arange(ParameterVector.Count(network), ScalarType.Float32) / 1000;
+        ParameterVector.SetWeights(network, values);
+        Assert.True(ParameterVector.Weights(network).eq(values).all().item<bool>());
+        Assert.Equal(1f / 1000, network.named_parameters().First().parameter.view(-1)[1].item<float>(), 6);
+
+        ParameterVector.SetGradients(network, values * 2);
+        var bytes = ParameterVector.ToBytes(ParameterVector.Gradients(network));
+        Assert.True(ParameterVector.FromBytes(bytes).eq(values * 2).all().item<bool>());
+        Assert.Throws<ArgumentException>(() => ParameterVector.SetWeights(network, zeros(3)));
+    }
+
+    [Fact]
+    public void ExportWritesAStateDictByParameterName()
+    {
+        using var trainer = new Trainer(Small(0) with { Steps = 2 });
+        trainer.Run();
+        var path = Path.Combine(Path.GetTempPath(), $"np-{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            Checkpoint.ExportForPyTorch(trainer.Network, path);
+            var loaded = Safetensors.LoadStateDict(path);
+            foreach (var (name, parameter) in trainer.Network.named_parameters())
+                Assert.True(loaded[name].eq(parameter.detach()).all().item<bool>(), name);
+            Assert.Equal(trainer.Network.named_parameters().Count(), loaded.Count);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void AnInvalidSpecNamesTheField()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new Trainer(Small(0) with { TrainingExamples = 10 }));
+        Assert.Contains("BatchSize", error.Message);
+        error = Assert.Throws<ArgumentException>(() => new Trainer(Small(0) with { HyperParameters = HyperParameters.Default with { LearningRate = double.NaN } }));
+        Assert.Contains("LearningRate", error.Message);
+    }
+}
