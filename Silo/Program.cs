@@ -1,18 +1,17 @@
-using OpenTelemetry.Metrics;
+using NeuralProgrammer.Silo;
 
-var builder = WebApplication.CreateBuilder(args);
+if (HealthProbe.IsRequested(args)) return await HealthProbe.RunAsync(args);
 
-builder.UseOrleans(silo =>
+WebApplication app;
+try
 {
-    silo.UseLocalhostClustering();
-    silo.AddMemoryGrainStorageAsDefault();
-});
+    app = SiloHost.Build(args);
+}
+catch (SiloConfigurationException e)
+{
+    Console.Error.WriteLine($"configuration error: {e.Message}");
+    return 2;
+}
 
-builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-    .AddMeter("NeuralProgrammer", "Microsoft.Orleans")
-    .AddPrometheusExporter());
-
-var app = builder.Build();
-app.MapPrometheusScrapingEndpoint();
-app.MapGet("/healthz", () => Results.Text("ok"));
-app.Run();
+await app.RunAsync();
+return 0;
