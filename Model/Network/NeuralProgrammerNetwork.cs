@@ -80,15 +80,17 @@ public sealed class NeuralProgrammerNetwork : nn.Module<EncodedBatch, Selection,
         var operationWeights = new Tensor[t];
         var columnWeights = new Tensor[t];
         var columnPadding = batch.ColumnMask.logical_not();
+        var select = question_attention is null ? selector.ForQuestion(question, u, columns) : null;
 
         for (int step = 0; step < t; step++)
         {
             history = history_rnn.forward(context, history);
-            var stepQuestion = question_attention?.forward(question, wordStates, batch.WordMask, history) ?? question;
-            var (operationLogits, columnLogits) = selector.forward(stepQuestion, history, u, columns);
+            var (operationLogits, columnLogits) = select is not null
+                ? select(history)
+                : selector.forward(question_attention!.forward(question, wordStates, batch.WordMask, history), history, u, columns);
             columnLogits = columnLogits.masked_fill(columnPadding, double.NegativeInfinity);
-            var alphaOperation = hard ? Pivot.OneHotArgmax(operationLogits) : (operationLogits / temperature).softmax(1);
-            var alphaColumn = hard ? Pivot.OneHotArgmax(columnLogits) : (columnLogits / temperature).softmax(1);
+            var alphaOperation = hard ? Pivot.OneHotArgmax(operationLogits) : Softmax(operationLogits, temperature);
+            var alphaColumn = hard ? Pivot.OneHotArgmax(columnLogits) : Softmax(columnLogits, temperature);
 
             var scalar = Combination.ScalarAnswer(alphaOperation, alphaColumn, batch.Table, rowSelect1, scalar1, scalar3);
             lookup = Combination.LookupAnswer(alphaOperation, alphaColumn, rowSelect1);
@@ -114,4 +116,6 @@ public sealed class NeuralProgrammerNetwork : nn.Module<EncodedBatch, Selection,
             tensor.MoveToOuterDisposeScope();
         return output;
     }
+
+    static Tensor Softmax(Tensor logits, double temperature) => (temperature == 1 ? logits : logits / temperature).softmax(1);
 }

@@ -36,18 +36,21 @@ public sealed class QuestionRnn : nn.Module<Tensor, Tensor, (Tensor Question, Te
         return (tanh(W_bidirectional!.forward(cat([last, backward], 1))), states);
     }
 
+    // W_question [z; V(w)] = W_z z + W_w V(w): the word half is applied to all words in one matmul, leaving one addmm,
+    // one tanh and one where per word (the loop is dominated by per-op overhead, not arithmetic).
     static (Tensor States, Tensor Last) Run(Linear weight, Tensor words, Tensor mask, bool reverse)
     {
         long batch = words.shape[0], length = words.shape[1], dimension = words.shape[2];
+        var recurrent = weight.weight!.narrow(1, 0, dimension).t();
+        var inputs = words.matmul(weight.weight!.narrow(1, dimension, dimension).t()).unbind(1);
+        var keep = (mask > 0).unsqueeze(2).unbind(1);
         var z = zeros(batch, dimension, words.dtype, words.device);
         var states = new Tensor[length + 1];
         states[0] = z;
         for (long step = 0; step < length; step++)
         {
             long i = reverse ? length - 1 - step : step;
-            var keep = mask[.., i].unsqueeze(1);
-            var next = tanh(weight.forward(cat([z, words[.., i]], 1)));
-            z = keep * next + (1 - keep) * z;
+            z = where(keep[i], tanh(addmm(inputs[i], z, recurrent, 1, 1)), z);
             states[step + 1] = z;
         }
         return (stack(states, 1), z);

@@ -25,11 +25,24 @@ public sealed class Selector : nn.Module<Tensor, Tensor, Tensor, Tensor, (Tensor
     /// <param name="operations">[O, d] U.</param>
     /// <param name="columns">[B, C, d] P.</param>
     /// <returns>Operation logits [B, O] and column logits [B, C].</returns>
-    public override (Tensor Operation, Tensor Column) forward(Tensor question, Tensor history, Tensor operations, Tensor columns)
+    public override (Tensor Operation, Tensor Column) forward(Tensor question, Tensor history, Tensor operations, Tensor columns) =>
+        ForQuestion(question, operations, columns)(history);
+
+    /// <summary>
+    /// The same logits with the question's share of W_op and W_col computed once for all T steps
+    /// (W [q; h] = W_q q + W_h h), for when q does not change from step to step.
+    /// </summary>
+    public Func<Tensor, (Tensor Operation, Tensor Column)> ForQuestion(Tensor question, Tensor operations, Tensor columns)
     {
-        var input = cat([question, history], 1);
-        var operation = tanh(W_op.forward(input)).matmul(operations.t());
-        var column = columns.matmul(tanh(W_col.forward(input)).unsqueeze(2)).squeeze(2);
-        return (operation, column);
+        long d = question.shape[1];
+        var (opQuestion, opHistory) = Split(W_op, question, d);
+        var (colQuestion, colHistory) = Split(W_col, question, d);
+        var operationsT = operations.t();
+        return history => (
+            tanh(addmm(opQuestion, history, opHistory, 1, 1)).matmul(operationsT),
+            columns.matmul(tanh(addmm(colQuestion, history, colHistory, 1, 1)).unsqueeze(2)).squeeze(2));
     }
+
+    static (Tensor QuestionShare, Tensor HistoryWeightT) Split(Linear weight, Tensor question, long d) =>
+        (question.matmul(weight.weight!.narrow(1, 0, d).t()), weight.weight!.narrow(1, d, d).t());
 }

@@ -18,9 +18,23 @@ public sealed class GradientNoise(HyperParameters hyperParameters, long seed, lo
     {
         double sigma = StandardDeviation(update);
         if (sigma <= 0) return 0;
-        using var generator = new Generator(unchecked((ulong)(seed * 1_000_003 + update)));
-        using var noise = randn(gradient.shape, gradient.dtype, gradient.device, generator: generator);
+        using var noise = Draw(update, gradient.shape, gradient.dtype, gradient.device);
         gradient.add_(noise, sigma);
         return sigma;
+    }
+
+    /// <summary>Adds noise drawn beforehand by <see cref="Draw"/> (for update <paramref name="update"/>); returns σ.</summary>
+    public double AddTo(Tensor gradient, long update, Tensor drawn)
+    {
+        double sigma = StandardDeviation(update);
+        if (sigma > 0) gradient.add_(drawn, sigma);
+        return sigma;
+    }
+
+    /// <summary>The standard normal draw of update <paramref name="update"/>; it does not depend on the gradient, so it can be made ahead.</summary>
+    public Tensor Draw(long update, long[] shape, ScalarType dtype, Device device)
+    {
+        using var generator = new Generator(unchecked((ulong)(seed * 1_000_003 + update)));
+        return randn(shape, dtype, device, generator: generator);
     }
 }

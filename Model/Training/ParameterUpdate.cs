@@ -12,6 +12,7 @@ public sealed class ParameterUpdate : IDisposable
 {
     readonly HyperParameters hyperParameters;
     readonly GradientNoise noise;
+    (long Update, Task<Tensor> Draw)? prepared;
 
     public Tensor Weights { get; }
     public Tensor FirstMoment { get; }
@@ -26,6 +27,18 @@ public sealed class ParameterUpdate : IDisposable
         Weights = initialWeights.detach().clone();
         FirstMoment = zeros_like(Weights);
         SecondMoment = zeros_like(Weights);
+    }
+
+    /// <summary>
+    /// Starts drawing the next update's noise on another thread, so that it overlaps the forward and backward passes;
+    /// <see cref="Apply"/> waits for it. The draw is the same as without preparing.
+    /// </summary>
+    public void PrepareNoise()
+    {
+        if (prepared?.Update == Updates || noise.StandardDeviation(Updates) <= 0) return;
+        long update = Updates;
+        var (shape, dtype, device) = (Weights.shape, Weights.dtype, Weights.device);
+        prepared = (update, Task.Run(() => noise.Draw(update, shape, dtype, device)));
     }
 
     /// <summary>The noise standard deviation σ_t of the next update.</summary>
@@ -45,7 +58,14 @@ public sealed class ParameterUpdate : IDisposable
         timings?.AddClip(clock.Elapsed);
 
         clock.Restart();
-        double sigma = noise.AddTo(gradient, Updates);
+        double sigma;
+        if (prepared is { } ready && ready.Update == Updates)
+        {
+            using var drawn = ready.Draw.GetAwaiter().GetResult();
+            sigma = noise.AddTo(gradient, Updates, drawn);
+            prepared = null;
+        }
+        else sigma = noise.AddTo(gradient, Updates);
         timings?.AddNoise(clock.Elapsed);
 
         clock.Restart();
@@ -65,14 +85,22 @@ public sealed class ParameterUpdate : IDisposable
     public void Restore(Tensor weights, Tensor firstMoment, Tensor secondMoment, long updates)
     {
         using var _ = no_grad();
+        DiscardPrepared();
         Weights.copy_(weights);
         FirstMoment.copy_(firstMoment);
         SecondMoment.copy_(secondMoment);
         Updates = updates;
     }
 
+    void DiscardPrepared()
+    {
+        prepared?.Draw.ContinueWith(t => t.Result.Dispose(), TaskContinuationOptions.OnlyOnRanToCompletion);
+        prepared = null;
+    }
+
     public void Dispose()
     {
+        DiscardPrepared();
         Weights.Dispose();
         FirstMoment.Dispose();
         SecondMoment.Dispose();

@@ -54,6 +54,7 @@ public sealed class Trainer : IDisposable
     public double Step(StepTimings? timings = null)
     {
         clock.Start();
+        Update.PrepareNoise();
         var batchExamples = schedule.Indices(Update.Updates).Select(i => TrainingSet[i]).ToList();
         using var batch = EncodedBatch.Encode(batchExamples, Vocabulary, ScalarType.Float32, Device);
         using var result = GradientComputation.Compute(Network, batch, Update.Updates);

@@ -15,9 +15,9 @@ public static class TrainingPresets
         Categories = [TemplateCategory.Aggregation, TemplateCategory.Comparison],
         TrainingExamples = 10_000,
         TestExamples = 1_000,
-        Steps = 1_500,
+        Steps = 2_000,
         EvaluateEvery = 250,
-        HyperParameters = HyperParameters.Default with { NoiseEta = 0, ClipNorm = 50 },
+        HyperParameters = HyperParameters.Default with { NoiseEta = 0, ClipNorm = 5 },
     };
 
     /// <summary>A variant at the paper's settings: 50,000 examples, batch 50, noise η = 1, γ = 0.55.</summary>

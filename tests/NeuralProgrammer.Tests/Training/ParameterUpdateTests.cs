@@ -62,6 +62,24 @@ public class ParameterUpdateTests
     }
 
     [Fact]
+    public void NoiseDrawnAheadGivesTheSameUpdate()
+    {
+        var noisy = HyperParameters.Default with { NoiseEta = 0.5, ClipNorm = 1 };
+        var start = randn([5000]);
+        var gradient = randn([5000]);
+        using var plain = new ParameterUpdate(start, noisy, seed: 8, updatesPerEpoch: 10);
+        using var ahead = new ParameterUpdate(start, noisy, seed: 8, updatesPerEpoch: 10);
+        for (int i = 0; i < 3; i++)
+        {
+            plain.Apply(gradient);
+            ahead.PrepareNoise();
+            ahead.Apply(gradient);
+        }
+        Assert.True(plain.Weights.eq(ahead.Weights).all().item<bool>());
+        Assert.False(plain.Weights.eq(start).all().item<bool>());
+    }
+
+    [Fact]
     public void NoiseOfAnUpdateIsTheSameWhoeverDrawsIt()
     {
         var hyperParameters = HyperParameters.Default;
