@@ -184,7 +184,13 @@ public static class SiloHost
     static IPAddress? AdvertisedAddress(SiloSettings settings)
     {
         if (settings.AdvertisedAddress is not null) return settings.AdvertisedAddress;
-        if (settings.Cluster == ClusterProvider.Kubernetes) return null; // POD_IP, set by UseKubernetesHosting
+        if (settings.Cluster == ClusterProvider.Kubernetes)
+        {
+            // The pod's IP from the downward API. UseKubernetesHosting would use it too, but only if nothing else
+            // has chosen an address first, and Orleans' own default (the first network interface) can come first.
+            var podIp = Environment.GetEnvironmentVariable("POD_IP");
+            return string.IsNullOrWhiteSpace(podIp) ? null : SiloSettings.ParseAddress("POD_IP", podIp);
+        }
         if (!settings.ListenAddress.Equals(IPAddress.Any) && !settings.ListenAddress.Equals(IPAddress.IPv6Any))
             return settings.ListenAddress;
         return settings.Cluster == ClusterProvider.Localhost ? IPAddress.Loopback : null;
