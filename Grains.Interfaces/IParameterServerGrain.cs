@@ -1,0 +1,106 @@
+namespace NeuralProgrammer.Grains;
+
+/// <summary>
+/// A job's parameter server (key: the job id; placed on the job grain's silo). It owns the weights and Adam's
+/// moments, versioned by the update count u. <see cref="Step"/> runs one synchronous data-parallel update: it sends
+/// the weights of version u to the K workers in parallel, retries a failed worker (a bounded number of times, the
+/// retry landing on a fresh activation), averages the gradients weighted by example count
+/// (<see cref="ApplyGradients"/>), clips, adds the seeded noise of update u, applies Adam and bumps the version.
+/// Its state lives in memory only; the job grain checkpoints it (<see cref="GetCheckpoint"/>) and re-initializes it
+/// from the checkpoint when it was lost (<see cref="ParameterServerStateException"/>).
+/// </summary>
+[Alias("np.IParameterServerGrain")]
+public interface IParameterServerGrain : IGrainWithStringKey
+{
+    /// <summary>Sets up the job's model from the seed's initial weights, or from a checkpoint. Returns the parameter count.</summary>
+    [Alias("Initialize")]
+    Task<long> Initialize(ParameterServerInit init);
+
+    /// <summary>
+    /// Runs update <paramref name="expectedUpdate"/> (the version the caller believes current). Throws
+    /// <see cref="ParameterServerStateException"/> when the server is elsewhere (lost, or never initialized), and
+    /// <see cref="WorkerFailedException"/> when a worker failed past its retry budget. Asking again for the update just
+    /// applied returns the same report without applying it twice.
+    /// </summary>
+    [Alias("Step")]
+    Task<StepReport> Step(long expectedUpdate);
+
+    /// <summary>
+    /// Averages the gradients of version <paramref name="version"/> weighted by example count and applies one update
+    /// (clip, noise, Adam). For callers that gather the gradients themselves; <see cref="Step"/> uses it.
+    /// </summary>
+    [Alias("ApplyGradients")]
+    Task<UpdateReport> ApplyGradients(long version, GradientReply[] gradients);
+
+    /// <summary>The current weights and their version.</summary>
+    [Alias("GetWeights")]
+    Task<WeightsMessage> GetWeights();
+
+    /// <summary>Weights, Adam moments and update count, for the job's checkpoint.</summary>
+    [Alias("GetCheckpoint")]
+    Task<ModelCheckpoint> GetCheckpoint();
+
+    /// <summary>Hard-selection evaluation of the current weights on the job's test set.</summary>
+    [Alias("Evaluate")]
+    Task<EvaluationReport> Evaluate(int programSamples);
+
+    /// <summary>Frees the model and lets the activation go (the job is over).</summary>
+    [Alias("Release")]
+    Task Release();
+}
+
+/// <summary>How to set up a parameter server: the job, its workers' device, and the checkpoint to start from (null: the seed's initial weights).</summary>
+[GenerateSerializer, Immutable, Alias("np.ParameterServerInit")]
+public sealed record ParameterServerInit(
+    [property: Id(0)] WorkerAssignment Job,
+    [property: Id(1)] ModelCheckpoint? Checkpoint);
+
+/// <summary>A model's training state: weights and Adam's two moments (packed float32) after <see cref="Update"/> updates.</summary>
+[GenerateSerializer, Immutable, Alias("np.ModelCheckpoint")]
+public sealed record ModelCheckpoint(
+    [property: Id(0)] long Update,
+    [property: Id(1)] byte[] Weights,
+    [property: Id(2)] byte[] FirstMoment,
+    [property: Id(3)] byte[] SecondMoment);
+
+[GenerateSerializer, Immutable, Alias("np.WeightsMessage")]
+public sealed record WeightsMessage(
+    [property: Id(0)] long Version,
+    [property: Id(1)] byte[] Weights);
+
+/// <summary>One applied update: the new version, the gradient's norm before clipping, the noise σ and the update's time.</summary>
+[GenerateSerializer, Immutable, Alias("np.UpdateReport")]
+public sealed record UpdateReport(
+    [property: Id(0)] long Version,
+    [property: Id(1)] double GradientNorm,
+    [property: Id(2)] double NoiseStandardDeviation,
+    [property: Id(3)] double Seconds);
+
+/// <summary>
+/// One data-parallel step as the parameter server saw it. <see cref="WorkerComputeSeconds"/> is the slowest worker's
+/// compute time and <see cref="UpdateSeconds"/> the server's averaging and update: together the step's compute;
+/// <see cref="WallSeconds"/> is the whole step inside the server (the job adds its own call to it).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("np.StepReport")]
+public sealed record StepReport(
+    [property: Id(0)] long Update,
+    [property: Id(1)] double Loss,
+    [property: Id(2)] int ExampleCount,
+    [property: Id(3)] double GradientNorm,
+    [property: Id(4)] double NoiseStandardDeviation,
+    [property: Id(5)] double WorkerComputeSeconds,
+    [property: Id(6)] double UpdateSeconds,
+    [property: Id(7)] double WallSeconds,
+    [property: Id(8)] int Retries,
+    [property: Id(9)] string[] WorkerSilos);
+
+/// <summary>Test-set accuracy overall and per category, with a few induced programs.</summary>
+[GenerateSerializer, Immutable, Alias("np.EvaluationReport")]
+public sealed record EvaluationReport(
+    [property: Id(0)] long Update,
+    [property: Id(1)] double Accuracy,
+    [property: Id(2)] int Correct,
+    [property: Id(3)] int Total,
+    [property: Id(4)] Dictionary<string, double> CategoryAccuracy,
+    [property: Id(5)] ProgramSampleInfo[] Programs,
+    [property: Id(6)] double Seconds);

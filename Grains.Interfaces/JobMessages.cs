@@ -1,0 +1,88 @@
+namespace NeuralProgrammer.Grains;
+
+/// <summary>Where a training job is in its life. <see cref="None"/> is a job id that was never started.</summary>
+[GenerateSerializer, Alias("np.JobState")]
+public enum JobState
+{
+    None = 0,
+    Running = 1,
+    Completed = 2,
+    Failed = 3,
+    Cancelled = 4,
+}
+
+/// <summary>One evaluation on the held-out test set: the mean training loss since the previous one and the accuracy.</summary>
+[GenerateSerializer, Immutable, Alias("np.EvaluationPoint")]
+public sealed record EvaluationPoint(
+    [property: Id(0)] long Update,
+    [property: Id(1)] double Loss,
+    [property: Id(2)] double Accuracy,
+    [property: Id(3)] Dictionary<string, double> CategoryAccuracy,
+    [property: Id(4)] double Seconds);
+
+/// <summary>
+/// A running job's numbers, for <c>np status</c> and <c>np watch</c>. Step times are means over the last progress
+/// window: <see cref="ComputeSeconds"/> is the critical path of the step's computation (the slowest worker's
+/// forward/backward plus the parameter server's update), <see cref="CommunicationSeconds"/> the rest of the step's wall
+/// time (messages, serialization, scheduling and waiting).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("np.JobProgress")]
+public sealed record JobProgress(
+    [property: Id(0)] string JobId,
+    [property: Id(1)] JobState State,
+    [property: Id(2)] long Update,
+    [property: Id(3)] long TotalUpdates,
+    [property: Id(4)] double Loss,
+    [property: Id(5)] double ExamplesPerSecond,
+    [property: Id(6)] double NoiseStandardDeviation,
+    [property: Id(7)] double ComputeSeconds,
+    [property: Id(8)] double CommunicationSeconds,
+    [property: Id(9)] EvaluationPoint? LastEvaluation,
+    [property: Id(10)] DateTimeOffset Time);
+
+/// <summary>A job's state, progress and history, as <c>np status</c> shows it.</summary>
+[GenerateSerializer, Immutable, Alias("np.JobStatus")]
+public sealed record JobStatus(
+    [property: Id(0)] string JobId,
+    [property: Id(1)] JobState State,
+    [property: Id(2)] JobProgress Progress,
+    [property: Id(3)] int Workers,
+    [property: Id(4)] string? Error,
+    /// <summary>How often the job resumed from its checkpoint after losing its parameter server or its own activation.</summary>
+    [property: Id(5)] int Resumes,
+    /// <summary>Worker calls that failed and were retried.</summary>
+    [property: Id(6)] int WorkerRetries,
+    /// <summary>The silo of each worker at its latest step (index k), as far as the job knows.</summary>
+    [property: Id(7)] string[] WorkerSilos,
+    [property: Id(8)] DateTimeOffset Created,
+    [property: Id(9)] DateTimeOffset? Finished);
+
+/// <summary>A test question with the program the model induced for it.</summary>
+[GenerateSerializer, Immutable, Alias("np.ProgramSampleInfo")]
+public sealed record ProgramSampleInfo(
+    [property: Id(0)] string Question,
+    [property: Id(1)] string Template,
+    [property: Id(2)] string Program,
+    [property: Id(3)] string Answer,
+    [property: Id(4)] string Truth,
+    [property: Id(5)] bool Correct);
+
+/// <summary>
+/// The outcome of a completed job (kept in grain storage, available after the job and its silo are gone): test
+/// accuracy overall and per category, a few induced programs, the training curve and the cost.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("np.JobResult")]
+public sealed record JobResult(
+    [property: Id(0)] string JobId,
+    [property: Id(1)] JobSpec Spec,
+    [property: Id(2)] long Updates,
+    [property: Id(3)] long ExamplesSeen,
+    [property: Id(4)] double WallSeconds,
+    [property: Id(5)] double Accuracy,
+    [property: Id(6)] Dictionary<string, double> CategoryAccuracy,
+    [property: Id(7)] ProgramSampleInfo[] Programs,
+    [property: Id(8)] EvaluationPoint[] Curve,
+    [property: Id(9)] int Workers,
+    [property: Id(10)] int Resumes,
+    [property: Id(11)] int WorkerRetries,
+    [property: Id(12)] DateTimeOffset Finished);

@@ -1,0 +1,44 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace NeuralProgrammer.Grains;
+
+/// <summary>
+/// The training metrics of DESIGN.md 2.3, on the meter <c>NeuralProgrammer</c>, each tagged with the job id
+/// (<c>job</c>). The silo exports them with OpenTelemetry (<c>AddMeter("NeuralProgrammer")</c>).
+/// </summary>
+public static class GrainMetrics
+{
+    public const string MeterName = "NeuralProgrammer";
+    public const string JobTag = "job";
+    public const string PhaseTag = "phase";
+    public const string ComputePhase = "compute";
+    public const string CommunicationPhase = "communication";
+
+    public static readonly Meter Meter = new(MeterName);
+
+    /// <summary>Training examples whose gradients went into an update.</summary>
+    public static readonly Counter<long> TrainingExamples =
+        Meter.CreateCounter<long>("np_training_examples_total", "{example}", "Training examples processed");
+
+    public static readonly Gauge<double> TrainingLoss =
+        Meter.CreateGauge<double>("np_training_loss", null, "Mean training loss of the latest update");
+
+    public static readonly Gauge<double> EvalAccuracy =
+        Meter.CreateGauge<double>("np_eval_accuracy", null, "Test accuracy at the latest evaluation (0..1)");
+
+    /// <summary>Per update, split by <c>phase</c>: compute (slowest worker + parameter update) and communication (the rest).</summary>
+    public static readonly Histogram<double> StepDuration =
+        Meter.CreateHistogram<double>("np_step_duration_seconds", "s", "Time of one data-parallel update by phase (compute, communication)");
+
+    public static readonly Gauge<double> GradientNoise =
+        Meter.CreateGauge<double>("np_gradient_noise_stddev", null, "Standard deviation of the gradient noise of the latest update");
+
+    /// <summary>Worker grains holding a model replica, on this silo.</summary>
+    public static readonly UpDownCounter<long> WorkersActive =
+        Meter.CreateUpDownCounter<long>("np_workers_active", "{worker}", "Worker grains holding a model replica");
+
+    public static TagList Job(string jobId) => new() { { JobTag, jobId } };
+
+    public static TagList Phase(string jobId, string phase) => new() { { JobTag, jobId }, { PhaseTag, phase } };
+}

@@ -1,0 +1,293 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using NeuralProgrammer.Model;
+using NeuralProgrammer.Model.Data;
+using NeuralProgrammer.Model.Network;
+using NeuralProgrammer.Model.Training;
+using Orleans.Placement;
+using Orleans.Runtime.Placement;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NeuralProgrammer.Grains;
+
+/// <summary>
+/// The parameter server of one job (DESIGN.md 2.2 step 3), on the job grain's silo. Torch work (averaging, the
+/// update, packing, evaluation) runs on <see cref="ComputePool"/>. Workers are spread over the active silos: the
+/// call that activates worker k carries the placement hint "silo k mod n" (silos in address order), so a job's
+/// workers use every machine, and a worker re-activated after its silo died lands on a live one.
+/// </summary>
+[PreferLocalPlacement]
+public sealed partial class ParameterServerGrain : Grain, IParameterServerGrain
+{
+    readonly ILogger<ParameterServerGrain> logger;
+    readonly TrainingJobOptions options;
+    readonly IClusterMembershipService membership;
+    Server? server;
+    StepReport? lastStep;
+
+    public ParameterServerGrain(ILogger<ParameterServerGrain> logger, IOptions<TrainingJobOptions> options,
+        IClusterMembershipService membership, IServiceProvider services)
+    {
+        this.logger = logger;
+        this.options = options.Value;
+        this.membership = membership;
+        ComputePool.Configure(services.GetService<IConfiguration>());
+    }
+
+    public async Task<long> Initialize(ParameterServerInit init)
+    {
+        var previous = server;
+        server = null;
+        lastStep = null;
+        var created = await ComputePool.Run(() =>
+        {
+            previous?.Dispose();
+            return new Server(init);
+        });
+        server = created;
+        LogInitialized(this.GetPrimaryKeyString(), created.Updates, created.ParameterCount);
+        return created.ParameterCount;
+    }
+
+    public async Task<StepReport> Step(long expectedUpdate)
+    {
+        var current = Require(expectedUpdate, out var repeat);
+        if (repeat is not null) return repeat;
+
+        long started = Stopwatch.GetTimestamp();
+        var silos = ActiveSilos();
+        int retries = 0;
+        var calls = new Task<GradientReply>[current.Assignment.Workers];
+        for (int k = 0; k < calls.Length; k++) calls[k] = CallWorker(k);
+        var replies = await Task.WhenAll(calls);
+
+        var update = await ApplyCore(current, expectedUpdate, replies);
+        double loss = replies.Sum(r => r.Loss * r.ExampleCount) / Math.Max(1, replies.Sum(r => r.ExampleCount));
+        lastStep = new StepReport(update.Version, loss, replies.Sum(r => r.ExampleCount), update.GradientNorm, update.NoiseStandardDeviation,
+            replies.Max(r => r.ComputeSeconds), update.Seconds, Stopwatch.GetElapsedTime(started).TotalSeconds, retries,
+            replies.Select(r => r.Silo).ToArray());
+        return lastStep;
+
+        async Task<GradientReply> CallWorker(int k)
+        {
+            var worker = GrainFactory.GetGrain<IWorkerGrain>(WorkerKeys.For(current.Assignment.JobId, k));
+            var request = new GradientRequest(current.Assignment with { Worker = k }, expectedUpdate, current.WeightBytes);
+            for (int attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    if (silos.Length > 0) RequestContext.Set(IPlacementDirector.PlacementHintKey, silos[k % silos.Length]);
+                    return await worker.ComputeGradient(request);
+                }
+                catch (Exception exception) when (exception is not WorkerFailedException)
+                {
+                    if (attempt >= options.WorkerAttempts) throw new WorkerFailedException(k, expectedUpdate, attempt, exception);
+                    Interlocked.Increment(ref retries);
+                    LogWorkerRetry(exception, this.GetPrimaryKeyString(), k, expectedUpdate, attempt);
+                    var delay = TimeSpan.FromTicks(Math.Min(options.MaxRetryDelay.Ticks, options.RetryDelay.Ticks << Math.Min(attempt - 1, 20)));
+                    await Task.Delay(delay);
+                    silos = ActiveSilos();
+                }
+                finally
+                {
+                    RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+                }
+            }
+        }
+    }
+
+    public async Task<UpdateReport> ApplyGradients(long version, GradientReply[] gradients)
+    {
+        var current = Require(version, out _);
+        if (current.Updates != version)
+            throw new ParameterServerStateException($"Gradients of version {version} came to a server at version {current.Updates}.", current.Updates);
+        lastStep = null;
+        return await ApplyCore(current, version, gradients);
+    }
+
+    async Task<UpdateReport> ApplyCore(Server current, long version, IReadOnlyList<GradientReply> gradients)
+    {
+        if (gradients.Count == 0) throw new ArgumentException("No gradients to apply.", nameof(gradients));
+        if (gradients.FirstOrDefault(g => g.Update != version) is { } stale)
+            throw new ArgumentException($"Worker {stale.Worker} sent a gradient of version {stale.Update}, not {version}.", nameof(gradients));
+        return await ComputePool.Run(() => current.Apply(gradients));
+    }
+
+    public Task<WeightsMessage> GetWeights()
+    {
+        var current = server ?? throw NotInitialized();
+        return Task.FromResult(new WeightsMessage(current.Updates, current.WeightBytes));
+    }
+
+    public async Task<ModelCheckpoint> GetCheckpoint()
+    {
+        var current = server ?? throw NotInitialized();
+        return await ComputePool.Run(current.Checkpoint);
+    }
+
+    public async Task<EvaluationReport> Evaluate(int programSamples)
+    {
+        var current = server ?? throw NotInitialized();
+        return await ComputePool.Run(() => current.Evaluate(programSamples));
+    }
+
+    public async Task Release()
+    {
+        var current = server;
+        server = null;
+        lastStep = null;
+        if (current is not null) await ComputePool.Run(current.Dispose);
+        DeactivateOnIdle();
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        var current = server;
+        server = null;
+        if (current is not null) await ComputePool.Run(current.Dispose);
+    }
+
+    Server Require(long expectedUpdate, out StepReport? repeat)
+    {
+        repeat = null;
+        var current = server ?? throw NotInitialized();
+        if (current.Updates == expectedUpdate + 1 && lastStep?.Update == expectedUpdate + 1)
+        {
+            repeat = lastStep; // the caller did not hear the answer: give it again rather than apply twice
+            return current;
+        }
+        if (current.Updates != expectedUpdate)
+            throw new ParameterServerStateException(
+                $"Parameter server '{this.GetPrimaryKeyString()}' is at update {current.Updates}, not {expectedUpdate}.", current.Updates);
+        return current;
+    }
+
+    ParameterServerStateException NotInitialized() =>
+        new($"Parameter server '{this.GetPrimaryKeyString()}' holds no model (it was never initialized, or it was re-activated after its silo died).", -1);
+
+    SiloAddress[] ActiveSilos() =>
+        membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active)
+            .Select(m => m.SiloAddress).OrderBy(s => s.ToString(), StringComparer.Ordinal).ToArray();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Parameter server {Job} initialized at update {Update} ({Parameters} parameters)")]
+    partial void LogInitialized(string job, long update, long parameters);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {Job}: worker {Worker} failed update {Update} (attempt {Attempt}); retrying")]
+    partial void LogWorkerRetry(Exception exception, string job, int worker, long update, int attempt);
+
+    /// <summary>The model state of a parameter server; its methods run on compute threads, one at a time.</summary>
+    sealed class Server : IDisposable
+    {
+        readonly TrainingSpec spec;
+        readonly ParameterUpdate update;
+        readonly Device device;
+        NeuralProgrammerNetwork? evaluationNetwork;
+
+        public WorkerAssignment Assignment { get; }
+        public long ParameterCount { get; }
+        public long Updates => update.Updates;
+        /// <summary>The current weights, packed once per version and shared (immutably) by every worker request.</summary>
+        public byte[] WeightBytes { get; private set; }
+
+        public Server(ParameterServerInit init)
+        {
+            Assignment = init.Job;
+            spec = JobSpecs.ToTrainingSpec(init.Job.Spec) with { Device = init.Job.Device };
+            device = TorchDevice.Resolve(init.Job.Device);
+            var schedule = new MinibatchSchedule(spec.TrainingExamples, spec.HyperParameters.BatchSize, spec.Seed);
+            using (var network = Trainer.CreateNetwork(spec))
+            using (var initial = ParameterVector.Weights(network))
+            {
+                ParameterCount = initial.numel();
+                update = new ParameterUpdate(initial.to(device), spec.HyperParameters, spec.Seed, schedule.UpdatesPerEpoch);
+            }
+            if (init.Checkpoint is { } checkpoint)
+            {
+                using var weights = Unpack(checkpoint.Weights, nameof(checkpoint.Weights));
+                using var first = Unpack(checkpoint.FirstMoment, nameof(checkpoint.FirstMoment));
+                using var second = Unpack(checkpoint.SecondMoment, nameof(checkpoint.SecondMoment));
+                update.Restore(weights, first, second, checkpoint.Update);
+            }
+            WeightBytes = ParameterVector.ToBytes(update.Weights);
+            update.PrepareNoise();
+        }
+
+        Tensor Unpack(byte[] bytes, string name)
+        {
+            var tensor = ParameterVector.FromBytes(bytes, ScalarType.Float32, device);
+            if (tensor.numel() != ParameterCount)
+            {
+                tensor.Dispose();
+                throw new InvalidDataException($"Checkpoint {name} holds {bytes.Length / sizeof(float)} values; this model has {ParameterCount} parameters.");
+            }
+            return tensor;
+        }
+
+        public UpdateReport Apply(IReadOnlyList<GradientReply> gradients)
+        {
+            long started = Stopwatch.GetTimestamp();
+            using var averaged = GradientAverage.Weighted(gradients.Select(g => (g.Gradient, g.ExampleCount)).ToList(), device);
+            if (averaged.numel() != ParameterCount)
+                throw new ArgumentException($"A gradient of {averaged.numel()} values does not fit a model of {ParameterCount} parameters.");
+            var statistics = update.Apply(averaged);
+            WeightBytes = ParameterVector.ToBytes(update.Weights);
+            update.PrepareNoise(); // the next update's noise is drawn while the workers compute
+            return new UpdateReport(update.Updates, statistics.GradientNorm, statistics.NoiseStandardDeviation, Stopwatch.GetElapsedTime(started).TotalSeconds);
+        }
+
+        public ModelCheckpoint Checkpoint() =>
+            new(update.Updates, WeightBytes, ParameterVector.ToBytes(update.FirstMoment), ParameterVector.ToBytes(update.SecondMoment));
+
+        public EvaluationReport Evaluate(int programSamples)
+        {
+            long started = Stopwatch.GetTimestamp();
+            var testSet = DatasetCache.Test(spec);
+            if (evaluationNetwork is null)
+            {
+                evaluationNetwork = Trainer.CreateNetwork(spec);
+                evaluationNetwork.to(device);
+            }
+            ParameterVector.SetWeights(evaluationNetwork, update.Weights);
+            var evaluation = Evaluator.Evaluate(evaluationNetwork, Vocabulary.All, testSet);
+            return new EvaluationReport(update.Updates, evaluation.Accuracy, evaluation.Correct, evaluation.Total,
+                CategoryAccuracy(evaluation),
+                TrainingResult.SamplePrograms(evaluation, programSamples)
+                    .Select(p => new ProgramSampleInfo(p.Question, p.Template, p.Program, p.Answer, p.Truth, p.Correct)).ToArray(),
+                Stopwatch.GetElapsedTime(started).TotalSeconds);
+        }
+
+        static Dictionary<string, double> CategoryAccuracy(Evaluation evaluation) =>
+            evaluation.PerCategory.OrderBy(p => p.Key)
+                .ToDictionary(p => p.Key.ToString().ToLowerInvariant(), p => p.Value.Total == 0 ? 0 : (double)p.Value.Correct / p.Value.Total);
+
+        public void Dispose()
+        {
+            update.Dispose();
+            evaluationNetwork?.Dispose();
+        }
+    }
+}
+
+/// <summary>The example-weighted mean of workers' mean gradients: Σ_k n_k·g_k / Σ_k n_k, the mean over all their examples.</summary>
+public static class GradientAverage
+{
+    public static Tensor Weighted(IReadOnlyList<(byte[] Gradient, int ExampleCount)> gradients, Device? device = null)
+    {
+        if (gradients.Count == 0) throw new ArgumentException("No gradients to average.", nameof(gradients));
+        if (gradients.Any(g => g.ExampleCount < 1)) throw new ArgumentException("Every gradient needs a positive example count.", nameof(gradients));
+        int length = gradients[0].Gradient.Length;
+        if (gradients.Any(g => g.Gradient.Length != length)) throw new ArgumentException("The gradients differ in length.", nameof(gradients));
+        if (gradients.Count == 1) return ParameterVector.FromBytes(gradients[0].Gradient, ScalarType.Float32, device);
+
+        using var scope = NewDisposeScope();
+        double total = gradients.Sum(g => (double)g.ExampleCount);
+        var sum = zeros(length / sizeof(float), ScalarType.Float64);
+        foreach (var (gradient, count) in gradients)
+            sum.add_(ParameterVector.FromBytes(gradient, ScalarType.Float64), count / total);
+        return sum.to(ScalarType.Float32, device ?? CPU).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,40 @@
+namespace NeuralProgrammer.Grains;
+
+/// <summary>
+/// Tuning of the training grains' loop and failure handling. The defaults suit a real cluster; configure with
+/// <c>services.Configure&lt;TrainingJobOptions&gt;(...)</c> (tests shorten the delays).
+/// </summary>
+public sealed class TrainingJobOptions
+{
+    /// <summary>
+    /// Calls per worker and update before the job fails. A failed call is retried on a fresh activation (the worker
+    /// deactivates itself when it throws; a dead silo's workers are re-placed by Orleans).
+    /// </summary>
+    public int WorkerAttempts { get; set; } = 6;
+
+    /// <summary>Delay before the first retry of a worker; doubles with each further retry, up to <see cref="MaxRetryDelay"/>.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(8);
+
+    /// <summary>
+    /// Consecutive failures of the parameter server (unreachable, or found empty) after which the job fails. Each one
+    /// re-initializes it from the job's last checkpoint and goes on from there.
+    /// </summary>
+    public int ServerAttempts { get; set; } = 6;
+
+    /// <summary>How long one timer tick of the job may go on stepping before it yields its turn.</summary>
+    public TimeSpan Slice { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How often progress is published to watchers and metrics between evaluations.</summary>
+    public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Induced programs kept in evaluations and the result.</summary>
+    public int ProgramSamples { get; set; } = 8;
+
+    /// <summary>
+    /// Period of the reminder that re-activates a running job whose silo died (when the silo has a reminder service;
+    /// without one, the next call to the job re-activates it). Orleans' minimum is one minute.
+    /// </summary>
+    public TimeSpan ResumeReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
+}

@@ -1,0 +1,93 @@
+using NeuralProgrammer.Model.Data;
+using NeuralProgrammer.Model.Training;
+using static TorchSharp.torch;
+
+namespace NeuralProgrammer.Grains.Tests;
+
+/// <summary>
+/// DESIGN.md 2.2 point 8: with the same seed, a distributed run computes the single-process trainer's weights —
+/// one worker step for step, and K workers with B/K examples each the run on batch B.
+/// </summary>
+[Collection("cluster")]
+public class EquivalenceTests(ClusterFixture fixture)
+{
+    const double Tolerance = 1e-5;
+
+    static TrainingSpec Small(double noiseEta, int batch = 20) => new()
+    {
+        Variant = DatasetVariant.Columns3,
+        TrainingExamples = 200,
+        TestExamples = 40,
+        Steps = 12,
+        EvaluateEvery = 12,
+        Seed = 3,
+        HyperParameters = HyperParameters.Default with { Dimension = 16, BatchSize = batch, NoiseEta = noiseEta },
+    };
+
+    static float[] SingleProcess(TrainingSpec spec)
+    {
+        using var trainer = new Trainer(spec);
+        while (!trainer.Finished) trainer.Step();
+        return ParameterVector.ToArray(trainer.Update.Weights);
+    }
+
+    async Task<float[]> Distributed(JobSpec spec)
+    {
+        var job = fixture.Client.GetGrain<ITrainingJobGrain>(Jobs.NewId("equivalence"));
+        await job.Start(spec);
+        var status = await Jobs.WaitUntilFinished(job, TimeSpan.FromMinutes(2));
+        Assert.True(status.State == JobState.Completed, status.Error);
+        var checkpoint = await job.GetCheckpoint();
+        Assert.NotNull(checkpoint);
+        Assert.Equal((long)spec.Steps!, checkpoint.Update);
+        using var weights = ParameterVector.FromBytes(checkpoint.Weights);
+        return ParameterVector.ToArray(weights);
+    }
+
+    static void AssertClose(float[] expected, float[] actual)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        double worst = expected.Zip(actual).Max(p => Math.Abs(p.First - p.Second));
+        Assert.True(worst <= Tolerance, $"largest weight difference {worst:E2} > {Tolerance:E0}");
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(1.0)]
+    public async Task OneWorkerMatchesTheSingleProcessTrainer(double noiseEta)
+    {
+        var spec = Small(noiseEta);
+        var reference = SingleProcess(spec);
+        AssertClose(reference, await Distributed(JobSpecs.FromTrainingSpec(spec, workers: 1)));
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(1.0)]
+    public async Task FourWorkersWithAQuarterBatchEachMatchTheFullBatch(double noiseEta)
+    {
+        var spec = Small(noiseEta, batch: 20);
+        var reference = SingleProcess(spec);
+        var quarter = JobSpecs.FromTrainingSpec(spec, workers: 4) with { BatchPerWorker = 5 };
+        quarter = quarter with { HyperParameters = quarter.HyperParameters! with { BatchSize = null } };
+        AssertClose(reference, await Distributed(quarter));
+    }
+
+    [Fact]
+    public async Task ABatchThatDoesNotDivideIsSlicedAndWeightedByExampleCount()
+    {
+        var spec = Small(noiseEta: 0, batch: 22); // 3 workers: 7, 7 and 8 examples
+        AssertClose(SingleProcess(spec), await Distributed(JobSpecs.FromTrainingSpec(spec, workers: 3)));
+    }
+
+    [Fact]
+    public void TheWeightedAverageIsTheMeanOverAllExamples()
+    {
+        var a = new float[] { 1, 2, 3 };
+        var b = new float[] { 4, 8, -3 };
+        byte[] Pack(float[] v) => ParameterVector.ToBytes(tensor(v));
+        using var mean = GradientAverage.Weighted([(Pack(a), 1), (Pack(b), 3)]);
+        Assert.Equal([3.25f, 6.5f, -1.5f], ParameterVector.ToArray(mean));
+        Assert.Throws<ArgumentException>(() => GradientAverage.Weighted([(Pack(a), 1), (Pack([1f]), 1)]));
+    }
+}

@@ -1,0 +1,169 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+using Orleans.Runtime;
+using Orleans.Runtime.Hosting;
+using Orleans.Storage;
+using Orleans.TestingHost;
+
+namespace NeuralProgrammer.Grains.Tests;
+
+/// <summary>
+/// Builds the in-process test clusters: two silos (or more), grain storage <c>np</c> and the in-memory reminder
+/// service, the fault-injection filter, and short retry delays so that failure tests run in seconds.
+/// </summary>
+public static class Clusters
+{
+    public static async Task<InProcessTestCluster> Start(short silos = 2, bool processStorage = false, Action<ISiloBuilder>? configure = null)
+    {
+        var builder = new InProcessTestClusterBuilder(silos);
+        builder.Options.ConfigureFileLogging = false;
+        builder.ConfigureSilo((_, silo) =>
+        {
+            if (processStorage)
+            {
+                // Stands in for Redis: it outlives the silos, as durable storage does. Memory grain storage keeps its
+                // data in grains spread over the silos, so a killed silo takes part of it along.
+                silo.Services.AddGrainStorage("np", (services, _) => new ProcessGrainStorage(services.GetRequiredService<IGrainStorageSerializer>()));
+            }
+            else
+            {
+                silo.AddMemoryGrainStorage("np");
+                silo.AddMemoryGrainStorageAsDefault();
+            }
+            silo.UseInMemoryReminderService();
+            silo.AddIncomingGrainCallFilter<FaultInjectionFilter>();
+            silo.Services.Configure<TrainingJobOptions>(o =>
+            {
+                o.RetryDelay = TimeSpan.FromMilliseconds(50);
+                o.MaxRetryDelay = TimeSpan.FromSeconds(2);
+            });
+            silo.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+            configure?.Invoke(silo);
+        });
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return cluster;
+    }
+}
+
+/// <summary>One cluster for the tests of the "cluster" collection; tests use their own job ids.</summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+    public IClusterClient Client => Cluster.Client;
+
+    public async Task InitializeAsync() => Cluster = await Clusters.Start();
+
+    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+}
+
+[CollectionDefinition("cluster")]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>;
+
+/// <summary>
+/// Faults for worker calls: <see cref="Add"/> makes worker <c>{job}/{k}</c> throw at update u a number of times,
+/// deactivating itself first as a real failing worker does.
+/// </summary>
+public static class Faults
+{
+    static readonly ConcurrentDictionary<(string Worker, long Update), int> Remaining = new();
+    static readonly ConcurrentDictionary<string, int> Injected = new();
+
+    public static void Add(string jobId, int worker, long update, int times) =>
+        Remaining[(WorkerKeys.For(jobId, worker), update)] = times;
+
+    public static int InjectedFor(string jobId) => Injected.GetValueOrDefault(jobId);
+
+    internal static bool Take(string worker, long update)
+    {
+        while (Remaining.TryGetValue((worker, update), out var left) && left > 0)
+        {
+            if (Remaining.TryUpdate((worker, update), left - 1, left))
+            {
+                Injected.AddOrUpdate(worker[..worker.LastIndexOf('/')], 1, (_, n) => n + 1);
+                return true;
+            }
+        }
+        return false;
+    }
+}
+
+public sealed class FaultInjectionFilter : IIncomingGrainCallFilter
+{
+    public async Task Invoke(IIncomingGrainCallContext context)
+    {
+        if (context.Grain is IWorkerGrain && context.Request.GetArgumentCount() == 1 && context.Request.GetArgument(0) is GradientRequest request
+            && Faults.Take(context.TargetId.Key.ToString()!, request.Update))
+        {
+            context.TargetContext.Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationRequested, "injected fault"));
+            throw new InvalidOperationException($"Injected fault in worker {context.TargetId.Key} at update {request.Update}");
+        }
+        await context.Invoke();
+    }
+}
+
+/// <summary>Grain storage that lives as long as the test process, shared by all silos (a stand-in for Redis).</summary>
+public sealed class ProcessGrainStorage(IGrainStorageSerializer serializer) : IGrainStorage
+{
+    static readonly ConcurrentDictionary<string, (BinaryData Data, string ETag)> Store = new();
+
+    public Task ReadStateAsync<T>(string grainType, GrainId grainId, IGrainState<T> grainState)
+    {
+        if (Store.TryGetValue(Key(grainType, grainId), out var entry))
+        {
+            grainState.State = serializer.Deserialize<T>(entry.Data);
+            grainState.ETag = entry.ETag;
+            grainState.RecordExists = true;
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task WriteStateAsync<T>(string grainType, GrainId grainId, IGrainState<T> grainState)
+    {
+        var key = Key(grainType, grainId);
+        var etag = Guid.NewGuid().ToString("N");
+        var data = serializer.Serialize(grainState.State);
+        Store.AddOrUpdate(key,
+            _ => grainState.ETag is null ? (data, etag) : throw new InconsistentStateException("ETag mismatch", "none", grainState.ETag),
+            (_, old) => old.ETag == grainState.ETag ? (data, etag) : throw new InconsistentStateException("ETag mismatch", old.ETag, grainState.ETag ?? "none"));
+        grainState.ETag = etag;
+        grainState.RecordExists = true;
+        return Task.CompletedTask;
+    }
+
+    public Task ClearStateAsync<T>(string grainType, GrainId grainId, IGrainState<T> grainState)
+    {
+        Store.TryRemove(Key(grainType, grainId), out _);
+        grainState.ETag = null;
+        grainState.RecordExists = false;
+        return Task.CompletedTask;
+    }
+
+    static string Key(string grainType, GrainId grainId) => $"{grainType}/{grainId}";
+}
+
+/// <summary>Waiting for jobs while timing every status call.</summary>
+public static class Jobs
+{
+    public static async Task<JobStatus> WaitUntilFinished(ITrainingJobGrain job, TimeSpan timeout, List<TimeSpan>? statusLatencies = null,
+        Func<JobStatus, Task>? onStatus = null)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var call = Stopwatch.StartNew();
+            var status = await job.GetStatus();
+            statusLatencies?.Add(call.Elapsed);
+            if (status.State != JobState.Running) return status;
+            if (onStatus is not null) await onStatus(status);
+            if (clock.Elapsed > timeout)
+                throw new TimeoutException($"Job {status.JobId} still running after {timeout}: update {status.Progress.Update} of {status.Progress.TotalUpdates}.");
+            await Task.Delay(100);
+        }
+    }
+
+    public static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 9)];
+}

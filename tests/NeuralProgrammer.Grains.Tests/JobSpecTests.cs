@@ -1,0 +1,105 @@
+using NeuralProgrammer.Model.Data;
+using NeuralProgrammer.Model.Training;
+
+namespace NeuralProgrammer.Grains.Tests;
+
+/// <summary>The job spec → training spec mapping (no cluster): presets, batch slicing and the field named by each error.</summary>
+public class JobSpecTests
+{
+    [Fact]
+    public void APresetFillsTheFieldsLeftOut()
+    {
+        var (training, workers) = JobSpecs.Resolve(new JobSpec { Preset = "demo", Workers = 4 });
+        Assert.Equal(TrainingPresets.Demo, training);
+        Assert.Equal(4, workers);
+    }
+
+    [Fact]
+    public void BatchPerWorkerMakesTheTotalBatch()
+    {
+        var (training, _) = JobSpecs.Resolve(new JobSpec { Preset = "demo", Workers = 4, BatchPerWorker = 13 });
+        Assert.Equal(52, training.HyperParameters.BatchSize);
+        var (agreeing, _) = JobSpecs.Resolve(new JobSpec { Workers = 4, BatchPerWorker = 5, HyperParameters = new() { BatchSize = 20 }, TrainingExamples = 100 });
+        Assert.Equal(20, agreeing.HyperParameters.BatchSize);
+    }
+
+    [Fact]
+    public void EpochsCountPassesOverTheTrainingSet()
+    {
+        var (training, _) = JobSpecs.Resolve(new JobSpec { TrainingExamples = 1_000, Epochs = 3, HyperParameters = new() { BatchSize = 50 } });
+        Assert.Equal(60, training.Steps);
+    }
+
+    [Fact]
+    public void ATrainingSpecRoundTrips()
+    {
+        var spec = TrainingPresets.Demo with { Seed = 0, HyperParameters = TrainingPresets.Demo.HyperParameters with { NoisePer = NoiseUnit.Epoch, Dimension = 32 } };
+        var (back, workers) = JobSpecs.Resolve(JobSpecs.FromTrainingSpec(spec, 3));
+        Assert.Equal(3, workers);
+        Assert.Equal(spec.HyperParameters, back.HyperParameters);
+        Assert.Equal(spec.Categories, back.Categories);
+        Assert.Equal(spec with { Categories = null }, back with { Categories = null });
+    }
+
+    public static TheoryData<string, JobSpec> BadSpecs => new()
+    {
+        { "Variant", new JobSpec { Variant = "7-columns" } },
+        { "Preset", new JobSpec { Preset = "huge" } },
+        { "Categories", new JobSpec { Categories = ["aggregation", "geometry"] } },
+        { "TrainingExamples", new JobSpec { TrainingExamples = 0 } },
+        { "TestExamples", new JobSpec { TestExamples = -5 } },
+        { "Steps", new JobSpec { Steps = 0 } },
+        { "Epochs", new JobSpec { Epochs = -1 } },
+        { "EvaluateEvery", new JobSpec { EvaluateEvery = 0 } },
+        { "Workers", new JobSpec { Workers = 0 } },
+        { "Workers", new JobSpec { Workers = 11, TrainingExamples = 10, HyperParameters = new() { BatchSize = 5 } } },
+        { "Workers", new JobSpec { Workers = 6, HyperParameters = new() { BatchSize = 5 } } },
+        { "BatchPerWorker", new JobSpec { Workers = 2, BatchPerWorker = 0 } },
+        { "BatchPerWorker", new JobSpec { Workers = 2, BatchPerWorker = 10, HyperParameters = new() { BatchSize = 50 } } },
+        { "Device", new JobSpec { Device = "tpu" } },
+        { "HyperParameters.BatchSize", new JobSpec { HyperParameters = new() { BatchSize = -50 } } },
+        { "HyperParameters.BatchSize", new JobSpec { TrainingExamples = 10, HyperParameters = new() { BatchSize = 50 } } },
+        { "HyperParameters.Dimension", new JobSpec { HyperParameters = new() { Dimension = 0 } } },
+        { "HyperParameters.LearningRate", new JobSpec { HyperParameters = new() { LearningRate = double.NaN } } },
+        { "HyperParameters.NoiseEta", new JobSpec { HyperParameters = new() { NoiseEta = double.PositiveInfinity } } },
+        { "HyperParameters.NoiseEta", new JobSpec { HyperParameters = new() { NoiseEta = -1 } } },
+        { "HyperParameters.Beta2", new JobSpec { HyperParameters = new() { Beta2 = 1.5 } } },
+        { "HyperParameters.ClipNorm", new JobSpec { HyperParameters = new() { ClipNorm = -5 } } },
+        { "HyperParameters.Comparison", new JobSpec { HyperParameters = new() { Comparison = "fuzzy" } } },
+        { "HyperParameters.NoisePer", new JobSpec { HyperParameters = new() { NoisePer = "minute" } } },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadSpecs))]
+    public void EachBadFieldIsNamed(string field, JobSpec spec)
+    {
+        var error = Assert.Throws<JobSpecException>(() => JobSpecs.Resolve(spec));
+        Assert.Contains(error.Problems, p => p.StartsWith(field + " = ", StringComparison.Ordinal));
+        Assert.Contains(field, error.Message);
+    }
+
+    [Fact]
+    public void StepsAndEpochsTogetherAreRejected()
+    {
+        var error = Assert.Throws<JobSpecException>(() => JobSpecs.Resolve(new JobSpec { Steps = 10, Epochs = 2 }));
+        Assert.Contains(error.Problems, p => p.StartsWith("Steps = 10, Epochs = 2", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void EveryProblemIsReportedAtOnce()
+    {
+        var problems = JobSpecs.Validate(new JobSpec { Variant = "x", Workers = 0, HyperParameters = new() { LearningRate = double.NaN } });
+        Assert.Equal(3, problems.Count);
+        Assert.Empty(JobSpecs.Validate(new JobSpec { Preset = "demo" }));
+    }
+
+    [Fact]
+    public void WorkersTakeNearEqualSlicesOfAnIndivisibleBatch()
+    {
+        var schedule = new MinibatchSchedule(100, 50, seed: 1);
+        var slices = Enumerable.Range(0, 4).Select(k => schedule.Indices(7, k, 4)).ToList();
+        Assert.Equal([12, 13, 12, 13], slices.Select(s => s.Length));
+        Assert.Equal(schedule.Indices(7), slices.SelectMany(s => s));
+        Assert.Equal(DatasetVariant.SingleColumn, JobSpecs.ToTrainingSpec(new JobSpec()).Variant);
+    }
+}
