@@ -1,30 +1,12 @@
-using System.CommandLine;
 using NeuralProgrammer.Client;
-using NeuralProgrammer.Model.Data;
-using NeuralProgrammer.Model.Training;
-using Spectre.Console;
-using TorchSharp;
 
-var trainOptions = new TrainOptions();
-var threads = new Option<int>("--threads") { Description = "Torch threads (default: all cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
-var output = new Option<string?>("--out") { Description = "Directory for result.json and curve.png (default runs/<variant>-seed<seed>-<time>)" };
-var checkpoint = new Option<string?>("--checkpoint") { Description = "Write a checkpoint (weights + optimizer) here after every evaluation" };
-var resume = new Option<string?>("--resume") { Description = "Resume the run saved in this checkpoint" };
-
-var train = new Command("train", "Train a Neural Programmer and print its test accuracy per category and a few induced programs");
-foreach (var option in trainOptions.All.Append(threads).Append(output).Append(checkpoint).Append(resume)) train.Options.Add(option);
-train.SetAction((parse, cancellation) => Cli.Run(() =>
+var parse = NpCommand.Create().Parse(args);
+if (parse.Errors.Count > 0)
 {
-    torch.set_num_threads(parse.GetValue(threads));
-    var spec = trainOptions.ToSpec(parse);
-    AnsiConsole.MarkupLine($"[bold]Training[/] {spec.Variant.Name()}{(spec.Categories is null ? "" : $" ({string.Join(", ", spec.Categories).ToLowerInvariant()})")}, " +
-                           $"{spec.Steps:N0} updates of {spec.HyperParameters.BatchSize}, {spec.TrainingExamples:N0} training examples, seed {spec.Seed}, " +
-                           $"{torch.get_num_threads()} threads");
-    var result = LocalTraining.Run(spec, parse.GetValue(checkpoint), parse.GetValue(resume), cancellation);
-    RunReport.Print(result);
-    var (json, plot) = RunReport.Write(result, parse.GetValue(output) ?? RunReport.DefaultDirectory(spec));
-    AnsiConsole.MarkupLine($"result: {Markup.Escape(json)}, learning curve: {Markup.Escape(plot)}");
-}));
-
-var root = new RootCommand("np: train and query Neural Programmer models") { train };
-return await root.Parse(args).InvokeAsync();
+    // One line per problem, as for every other error, rather than the whole help text.
+    foreach (var error in parse.Errors) Console.Error.WriteLine($"error: {error.Message}");
+    var command = parse.CommandResult.Command is System.CommandLine.RootCommand ? "np" : $"np {parse.CommandResult.Command.Name}";
+    Console.Error.WriteLine($"Run '{command} --help' for usage.");
+    return 2;
+}
+return await parse.InvokeAsync();

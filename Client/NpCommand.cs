@@ -1,0 +1,15 @@
+using System.CommandLine;
+
+namespace NeuralProgrammer.Client;
+
+/// <summary>The <c>np</c> console's commands.</summary>
+public static class NpCommand
+{
+    public static RootCommand Create() => new("np: train Neural Programmer models and ask them questions about tables")
+    {
+        TrainCommand.Create(),
+        ModelCommands.Ask(),
+        ModelCommands.Eval(),
+        ModelCommands.Export(),
+    };
+}
