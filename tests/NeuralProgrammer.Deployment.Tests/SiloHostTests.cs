@@ -77,7 +77,7 @@ public class SiloHostTests
         var leaving = b.Address;
         await b.StopAsync();
         // A graceful stop writes Dead to the membership table itself: no failure detection (tens of seconds) needed.
-        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(a.StatusOf(leaving) == Orleans.Runtime.SiloStatus.Dead), TimeSpan.FromSeconds(10)),
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(a.StatusOf(leaving) == Orleans.Runtime.SiloStatus.Dead), TimeSpan.FromSeconds(15)),
             $"silo {leaving} is {a.StatusOf(leaving)} after a graceful stop");
         using var health = await Http.Client.GetAsync(a.HttpUrl + "/healthz");
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
