@@ -129,16 +129,19 @@ public static class SiloHost
                 break;
         }
 
+        // Grain state and reminders (which re-activate a running training job after its silo died) live together.
         switch (settings.Storage)
         {
             case StorageProvider.Memory:
                 silo.AddMemoryGrainStorage(SiloSettings.GrainStorageName);
                 silo.AddMemoryGrainStorageAsDefault();
+                silo.UseInMemoryReminderService();
                 break;
             case StorageProvider.Redis:
                 // Both names use the same keys ({ServiceId}/state/{grain}), so they see the same state.
                 silo.AddRedisGrainStorage(SiloSettings.GrainStorageName, o => o.ConfigurationOptions = RedisOptions(settings.StorageRedis!));
                 silo.AddRedisGrainStorageAsDefault(o => o.ConfigurationOptions = RedisOptions(settings.StorageRedis!));
+                silo.UseRedisReminderService(o => o.ConfigurationOptions = RedisOptions(settings.StorageRedis!));
                 break;
         }
 

@@ -36,6 +36,8 @@ public class RedisClusterTests
         await fallback.ReadStateAsync("checkpoint", grain, read);
         Assert.True(read.RecordExists);
         Assert.Equal("weights v1", read.State);
+        // Reminders (the training job's resume-after-failure) are kept in Redis as well.
+        Assert.Equal("RedisReminderTable", a.App.Services.GetRequiredService<IReminderTable>().GetType().Name);
 
         await using var client = await TestClient.ConnectAsync(new Dictionary<string, string?>
         {
