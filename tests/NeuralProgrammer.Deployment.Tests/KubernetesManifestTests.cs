@@ -194,6 +194,33 @@ public class KubernetesManifestTests
     }
 
     [Fact]
+    public void The_Dockerfile_restores_every_project_the_silo_and_the_client_build_from()
+    {
+        // Projects the two images publish, and everything they reference, transitively.
+        var needed = new HashSet<string>();
+        var pending = new Stack<string>(["Silo/NeuralProgrammer.Silo.csproj", "Client/NeuralProgrammer.Client.csproj"]);
+        while (pending.TryPop(out var project))
+        {
+            if (!needed.Add(project)) continue;
+            var xml = System.Xml.Linq.XDocument.Load(Repo.Path_(project));
+            foreach (var reference in xml.Descendants("ProjectReference").Select(r => r.Attribute("Include")!.Value))
+            {
+                var full = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Repo.Path_(project))!, reference.Replace('\\', '/')));
+                pending.Push(Path.GetRelativePath(Repo.Root, full).Replace('\\', '/'));
+            }
+        }
+        var copied = Dockerfile.Stage("restore").Where(l => l.StartsWith("COPY ") && l.EndsWith(".csproj " + l.Split(' ')[^1]))
+            .Select(l => l.Split(' ')[1]).ToHashSet();
+        foreach (var project in needed) Assert.True(copied.Contains(project), $"the Dockerfile's restore stage does not COPY {project}");
+        Assert.Contains(Dockerfile.Stage("publish-silo"), l => l.Contains("Silo/NeuralProgrammer.Silo.csproj"));
+        Assert.Contains(Dockerfile.Stage("publish-client"), l => l.Contains("Client/NeuralProgrammer.Client.csproj"));
+        // The build context keeps what those projects build from.
+        var ignored = File.ReadAllLines(Repo.Path_(".dockerignore")).Select(l => l.Trim().TrimEnd('/')).ToHashSet();
+        foreach (var dir in needed.Select(p => p.Split('/')[0]).Append("build"))
+            Assert.DoesNotContain(dir, ignored);
+    }
+
+    [Fact]
     public void Every_container_has_requests_limits_and_a_locked_down_security_context()
     {
         foreach (var (owner, container) in Manifests.Containers)
