@@ -8,6 +8,11 @@ public static class NpCommand
     public static RootCommand Create() => new("np: train Neural Programmer models and ask them questions about tables")
     {
         TrainCommand.Create(),
+        JobCommands.Status(),
+        JobCommands.Watch(),
+        JobCommands.List(),
+        JobCommands.Cancel(),
+        JobCommands.Result(),
         ModelCommands.Ask(),
         ModelCommands.Eval(),
         ModelCommands.Export(),

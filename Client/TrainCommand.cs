@@ -1,36 +1,97 @@
 using System.CommandLine;
+using NeuralProgrammer.Grains;
 using NeuralProgrammer.Model.Data;
+using NeuralProgrammer.Model.Training;
 using Spectre.Console;
 using TorchSharp;
 
 namespace NeuralProgrammer.Client;
 
-/// <summary><c>np train</c>: trains a model and prints its test accuracy per category and a few induced programs.</summary>
+/// <summary>
+/// <c>np train</c>: trains a model — as a job on the cluster (an embedded in-process silo unless <c>--cluster</c> names
+/// one), or with <c>--local</c> (or <c>--checkpoint</c>/<c>--resume</c>) in this process with the single-process trainer —
+/// and prints its test accuracy per category and a few induced programs.
+/// </summary>
 public static class TrainCommand
 {
     public static Command Create()
     {
         var trainOptions = new TrainOptions();
+        var workers = new Option<int>("--workers") { Description = "Worker grains K; each computes the gradient of B/K examples", DefaultValueFactory = _ => 1 };
+        var jobId = new Option<string?>("--job-id") { Description = "Id of the cluster job (default: generated)" };
+        var local = new Option<bool>("--local") { Description = "Train in this process with the single-process trainer instead of on the cluster" };
         var threads = new Option<int>("--threads") { Description = "Torch threads (default: all cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var output = new Option<string?>("--out") { Description = "Directory for result.json and curve.png (default runs/<variant>-seed<seed>-<time>)" };
-        var checkpoint = new Option<string?>("--checkpoint") { Description = "Write a checkpoint (weights + optimizer) here after every evaluation" };
-        var resume = new Option<string?>("--resume") { Description = "Resume the run saved in this checkpoint (--steps raises its budget)" };
+        var output = new Option<string?>("--out") { Description = "Directory for result.json, curve.png and model.ckpt (default runs/<variant>-seed<seed>-<time>)" };
+        var checkpoint = new Option<string?>("--checkpoint") { Description = "Train locally and write a checkpoint (weights + optimizer) here after every evaluation" };
+        var resume = new Option<string?>("--resume") { Description = "Resume locally the run saved in this checkpoint (--steps raises its budget)" };
 
         var command = new Command("train", "Train a Neural Programmer and print its test accuracy per category and a few induced programs");
-        foreach (var option in trainOptions.All.Append(threads).Append(output).Append(checkpoint).Append(resume)) command.Options.Add(option);
-        command.SetAction((parse, cancellation) => Cli.Run(() =>
+        foreach (var option in trainOptions.All.Concat([workers, jobId, ClusterSession.ClusterOption, local, threads, output, checkpoint, resume]))
+            command.Options.Add(option);
+        command.SetAction((parse, cancellation) => Cli.RunAsync(async () =>
         {
             if (parse.GetValue(threads) < 1) throw new ArgumentException($"--threads {parse.GetValue(threads)}: must be at least 1.");
+            if (parse.GetValue(workers) < 1) throw new ArgumentException($"--workers {parse.GetValue(workers)}: must be at least 1.");
             torch.set_num_threads(parse.GetValue(threads));
             var spec = trainOptions.ToSpec(parse);
-            AnsiConsole.MarkupLine($"[bold]Training[/] {spec.Variant.Name()}{(spec.Categories is null ? "" : $" ({string.Join(", ", spec.Categories).ToLowerInvariant()})")}, " +
-                                   $"{spec.Steps:N0} updates of {spec.HyperParameters.BatchSize}, {spec.TrainingExamples:N0} training examples, seed {spec.Seed}, " +
-                                   $"{torch.get_num_threads()} threads");
-            var result = LocalTraining.Run(spec, parse.GetValue(checkpoint), parse.GetValue(resume), cancellation);
+            bool inProcess = parse.GetValue(local) || parse.GetValue(checkpoint) is not null || parse.GetValue(resume) is not null;
+            if (inProcess && parse.GetValue(ClusterSession.ClusterOption) is not null)
+                throw new ArgumentException("--cluster: a cluster job checkpoints to grain storage; --local, --checkpoint and --resume train in this process.");
+
+            AnsiConsole.MarkupLine($"[bold]Training[/] {Describe(spec)}, {torch.get_num_threads()} threads");
+            var directory = parse.GetValue(output) ?? RunReport.DefaultDirectory(spec);
+            var result = inProcess
+                ? LocalTraining.Run(spec, parse.GetValue(checkpoint), parse.GetValue(resume), cancellation)
+                : await RunOnCluster(parse, spec, parse.GetValue(workers), parse.GetValue(jobId), directory, cancellation);
             RunReport.Print(result);
-            var (json, plot) = RunReport.Write(result, parse.GetValue(output) ?? RunReport.DefaultDirectory(spec));
+            var (json, plot) = RunReport.Write(result, directory);
             AnsiConsole.MarkupLine($"result: {Markup.Escape(json)}, learning curve: {Markup.Escape(plot)}");
         }));
         return command;
+    }
+
+    public static string Describe(TrainingSpec spec) =>
+        $"{spec.Variant.Name()}{(spec.Categories is null ? "" : $" ({string.Join(", ", spec.Categories).ToLowerInvariant()})")}, " +
+        $"{spec.Steps:N0} updates of {spec.HyperParameters.BatchSize}, {spec.TrainingExamples:N0} training examples, seed {spec.Seed}";
+
+    static async Task<TrainingResult> RunOnCluster(ParseResult parse, TrainingSpec spec, int workers, string? id, string directory, CancellationToken cancellation)
+    {
+        await using var session = await ClusterSession.Open(parse, CancellationToken.None);
+        id ??= $"{spec.Variant.Name()}-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Random.Shared.Next(0x10000):x4}";
+        var job = session.Grains.GetGrain<ITrainingJobGrain>(id);
+        await job.Start(JobSpecs.FromTrainingSpec(spec, workers));
+        await session.Grains.GetGrain<IJobCatalogGrain>(IJobCatalogGrain.Key).Add(new CatalogEntry(id, "job", Describe(spec), DateTimeOffset.UtcNow));
+        AnsiConsole.MarkupLine($"job [bold]{Markup.Escape(id)}[/] on {Markup.Escape(session.Description)}, {workers} worker{(workers == 1 ? "" : "s")}");
+        try
+        {
+            var final = await JobCommands.Follow(job, cancellation);
+            if (final.State != JobState.Completed)
+            {
+                var status = await job.GetStatus();
+                throw new InvalidOperationException($"job {id} {status.State.ToString().ToLowerInvariant()}{(status.Error is null ? "" : $": {status.Error}")}");
+            }
+        }
+        catch (OperationCanceledException) when (session.Embedded)
+        {
+            await job.Cancel(); // the embedded silo ends with this process: stop its job rather than orphan it
+            throw;
+        }
+        catch (OperationCanceledException)
+        {
+            AnsiConsole.MarkupLine($"detached; job {Markup.Escape(id)} goes on: np watch {Markup.Escape(id)} --cluster {Markup.Escape(parse.GetValue(ClusterSession.ClusterOption)!)}");
+            throw;
+        }
+        var result = await job.GetResult();
+        if (await job.GetCheckpoint() is { } model)
+        {
+            var path = Path.Combine(directory, "model.ckpt");
+            using var weights = ParameterVector.FromBytes(model.Weights);
+            using var first = ParameterVector.FromBytes(model.FirstMoment);
+            using var second = ParameterVector.FromBytes(model.SecondMoment);
+            Checkpoint.Save(path, spec, model.Update, TimeSpan.FromSeconds(result.WallSeconds), weights, first, second,
+                result.Curve.Select(JobResults.ToCurvePoint).ToList());
+            AnsiConsole.MarkupLine($"model: {Markup.Escape(path)} (np ask --model {Markup.Escape(path)} ...)");
+        }
+        return JobResults.ToTrainingResult(result);
     }
 }

@@ -36,17 +36,25 @@ public static class Checkpoint
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
-    public static void Save(Trainer trainer, string path)
+    public static void Save(Trainer trainer, string path) =>
+        Save(path, trainer.Spec, trainer.Update.Updates, trainer.Elapsed, trainer.Update.Weights, trainer.Update.FirstMoment,
+            trainer.Update.SecondMoment, trainer.Curve);
+
+    /// <summary>Writes a checkpoint from its parts, e.g. a cluster job's weights and Adam moments.</summary>
+    public static void Save(string path, TrainingSpec spec, long updates, TimeSpan elapsed, Tensor weights, Tensor firstMoment,
+        Tensor secondMoment, IReadOnlyList<CurvePoint> curve)
     {
-        var network = trainer.Network;
-        var header = new CheckpointHeader(trainer.Spec, trainer.Update.Updates, trainer.Elapsed.TotalSeconds,
-            network.Operations.Select(o => o.ToString()).ToList(), trainer.Vocabulary.Words.ToList(),
-            ParameterVector.Layout(network).Select(p => new ParameterShape(p.Name, p.Shape)).ToList(), trainer.Curve.ToList());
+        using var network = Trainer.CreateNetwork(spec);
+        var header = new CheckpointHeader(spec, updates, elapsed.TotalSeconds,
+            network.Operations.Select(o => o.ToString()).ToList(), Data.Vocabulary.All.Words.ToList(),
+            ParameterVector.Layout(network).Select(p => new ParameterShape(p.Name, p.Shape)).ToList(), curve.ToList());
+        if (weights.numel() != ParameterVector.Count(network))
+            throw new ArgumentException($"{weights.numel()} weights do not fit the model of this spec ({ParameterVector.Count(network)} parameters).");
         var tensors = new Dictionary<string, Tensor>
         {
-            ["weights"] = trainer.Update.Weights.cpu(),
-            ["adam_first_moment"] = trainer.Update.FirstMoment.cpu(),
-            ["adam_second_moment"] = trainer.Update.SecondMoment.cpu(),
+            ["weights"] = weights.cpu(),
+            ["adam_first_moment"] = firstMoment.cpu(),
+            ["adam_second_moment"] = secondMoment.cpu(),
         };
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var temporary = path + ".partial";

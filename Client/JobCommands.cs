@@ -1,0 +1,140 @@
+using System.CommandLine;
+using NeuralProgrammer.Grains;
+using Spectre.Console;
+
+namespace NeuralProgrammer.Client;
+
+/// <summary>Commands about jobs on a cluster: <c>status</c>, <c>watch</c>, <c>list</c>, <c>cancel</c> and <c>result</c>.</summary>
+public static class JobCommands
+{
+    static Argument<string> JobId() => new("job") { Description = "The job id (np list shows them)" };
+
+    static Command WithJob(string name, string description, Func<ITrainingJobGrain, ParseResult, CancellationToken, Task> action)
+    {
+        var job = JobId();
+        var command = new Command(name, description) { job, ClusterSession.ClusterOption };
+        command.SetAction((parse, cancellation) => Cli.RunAsync(async () =>
+        {
+            await using var session = await ClusterSession.Open(parse, cancellation);
+            await action(session.Grains.GetGrain<ITrainingJobGrain>(parse.GetValue(job)!), parse, cancellation);
+        }));
+        return command;
+    }
+
+    public static Command Status() => WithJob("status", "Show a job's state, progress and last evaluation", async (job, _, _) =>
+    {
+        var status = await job.GetStatus();
+        if (status.State == JobState.None) throw new JobNotFoundException(status.JobId);
+        var p = status.Progress;
+        var table = new Table().HideHeaders().AddColumn("").AddColumn("");
+        table.AddRow("job", Markup.Escape(status.JobId));
+        table.AddRow("state", status.State.ToString().ToLowerInvariant() + (status.Error is null ? "" : $": {Markup.Escape(status.Error)}"));
+        table.AddRow("update", $"{p.Update:N0} / {p.TotalUpdates:N0}");
+        table.AddRow("loss", $"{p.Loss:F3}");
+        table.AddRow("accuracy", p.LastEvaluation is { } e ? $"{100 * e.Accuracy:F2}% at update {e.Update:N0}" : "not evaluated yet");
+        table.AddRow("examples/s", $"{p.ExamplesPerSecond:F0}");
+        table.AddRow("step time", $"compute {1000 * p.ComputeSeconds:F1} ms, communication {1000 * p.CommunicationSeconds:F1} ms");
+        table.AddRow("workers", $"{status.Workers} on {Markup.Escape(string.Join(", ", status.WorkerSilos.Distinct()))}");
+        table.AddRow("recovery", $"{status.Resumes} resumes, {status.WorkerRetries} worker retries");
+        AnsiConsole.Write(table);
+    });
+
+    public static Command Watch() => WithJob("watch", "Follow a job's progress live until it ends", async (job, _, cancellation) =>
+    {
+        var status = await job.GetStatus();
+        if (status.State == JobState.None) throw new JobNotFoundException(status.JobId);
+        var final = await Follow(job, cancellation);
+        AnsiConsole.MarkupLine($"job {Markup.Escape(final.JobId)}: {final.State.ToString().ToLowerInvariant()}");
+    });
+
+    public static Command Cancel() => WithJob("cancel", "Cancel a running job (its last checkpoint and curve are kept)", async (job, _, _) =>
+    {
+        var status = await job.Cancel();
+        AnsiConsole.MarkupLine($"job {Markup.Escape(status.JobId)}: {status.State.ToString().ToLowerInvariant()}");
+    });
+
+    public static Command Result()
+    {
+        var output = new Option<string?>("--out") { Description = "Directory for result.json and curve.png (default runs/<job>)" };
+        var command = WithJob("result", "Print a completed job's accuracy and programs; write its result JSON and learning curve", async (job, parse, _) =>
+        {
+            var result = JobResults.ToTrainingResult(await job.GetResult());
+            RunReport.Print(result);
+            var (json, plot) = RunReport.Write(result, parse.GetValue(output) ?? Path.Combine("runs", job.GetPrimaryKeyString().Replace('/', '-')));
+            AnsiConsole.MarkupLine($"result: {Markup.Escape(json)}, learning curve: {Markup.Escape(plot)}");
+        });
+        command.Options.Add(output);
+        return command;
+    }
+
+    public static Command List()
+    {
+        var command = new Command("list", "List the jobs and sweeps started on the cluster, with their state") { ClusterSession.ClusterOption };
+        command.SetAction((parse, cancellation) => Cli.RunAsync(async () =>
+        {
+            await using var session = await ClusterSession.Open(parse, cancellation);
+            var entries = await session.Grains.GetGrain<IJobCatalogGrain>(IJobCatalogGrain.Key).List();
+            var table = new Table().AddColumn("id").AddColumn("kind").AddColumn("what").AddColumn("started").AddColumn("state").AddColumn(new TableColumn("accuracy").RightAligned());
+            foreach (var entry in entries.OrderBy(e => e.Started))
+            {
+                string state = "", accuracy = "";
+                if (entry.Kind is "job" or "trial")
+                {
+                    var status = await session.Grains.GetGrain<ITrainingJobGrain>(entry.Id).GetStatus();
+                    state = status.State.ToString().ToLowerInvariant();
+                    accuracy = status.Progress.LastEvaluation is { } e ? $"{100 * e.Accuracy:F2}%" : "";
+                }
+                table.AddRow(Markup.Escape(entry.Id), entry.Kind, Markup.Escape(entry.Description), $"{entry.Started:u}", state, accuracy);
+            }
+            AnsiConsole.Write(table);
+            if (entries.Length == 0)
+                AnsiConsole.MarkupLine(session.Embedded ? "no jobs: this is a fresh embedded silo (name a cluster with --cluster)" : "no jobs");
+        }));
+        return command;
+    }
+
+    /// <summary>Shows a job's progress live (a bar when the console is interactive, a line per evaluation otherwise) until it ends.</summary>
+    public static async Task<JobProgress> Follow(ITrainingJobGrain job, CancellationToken cancellation)
+    {
+        JobProgress? last = null;
+        long lastPrinted = -1;
+        async Task Consume(Action<JobProgress> show)
+        {
+            await foreach (var progress in job.Watch(cancellation).WithCancellation(cancellation))
+            {
+                last = progress;
+                show(progress);
+                if (progress.State is not JobState.Running) break;
+            }
+        }
+
+        if (Console.IsOutputRedirected)
+        {
+            await Consume(p =>
+            {
+                if (p.LastEvaluation is { } e && e.Update != lastPrinted)
+                {
+                    lastPrinted = e.Update;
+                    Console.WriteLine($"update {e.Update,7}/{p.TotalUpdates}  loss {e.Loss,10:F3}  accuracy {100 * e.Accuracy,6:F2}%  {p.ExamplesPerSecond,6:F0} ex/s");
+                }
+            });
+        }
+        else
+        {
+            await AnsiConsole.Progress().AutoClear(false).HideCompleted(false)
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                .StartAsync(async context =>
+                {
+                    var task = context.AddTask("training");
+                    await Consume(p =>
+                    {
+                        task.MaxValue = Math.Max(1, p.TotalUpdates);
+                        task.Value = p.Update;
+                        var accuracy = p.LastEvaluation is { } e ? $"acc {100 * e.Accuracy:F1}%" : "acc -";
+                        task.Description = $"loss {p.Loss,9:F3}  {accuracy}  {p.ExamplesPerSecond:F0} ex/s  σ {p.NoiseStandardDeviation:F3}";
+                    });
+                });
+        }
+        return last ?? (await job.GetStatus()).Progress;
+    }
+}
