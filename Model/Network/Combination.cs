@@ -3,12 +3,36 @@ using static TorchSharp.torch;
 namespace NeuralProgrammer.Model.Network;
 
 /// <summary>
-/// The combination rules of DESIGN.md 1.3: each step's operations weighted by α_op and α_col. Shapes: α_op [B, O]
-/// (columns in the order of <see cref="OperationIndex"/>), α_col [B, C], row_select [B, M], table [B, M, C].
+/// The combination rules of DESIGN.md 1.3: every operation computes its output, and the step's result is their sum
+/// weighted by α_op (and, for column operations, by α_col). Shapes: α_op [B, O] (columns in the order of
+/// <see cref="Operations"/>), α_col [B, C], row_select [B, M], table [B, M, C].
 /// </summary>
-public sealed class Combination(IReadOnlyList<Operation> operations)
+/// <remarks>
+/// Each rule gathers its operations' outputs into one tensor and weights them with one product, rather than one
+/// small op per operation: the forward pass is bound by the number of tensor ops, not by arithmetic.
+/// </remarks>
+public sealed class Combination
 {
-    public IReadOnlyList<Operation> Operations { get; } = operations;
+    readonly long[] scalarOperations;
+    readonly long[] rowOperations;
+    readonly long assign;
+    readonly Dictionary<Device, (Tensor Scalar, Tensor Row)> indices = [];
+
+    public IReadOnlyList<Operation> Operations { get; }
+    public bool HasTextMatch { get; }
+
+    public Combination(IReadOnlyList<Operation> operations)
+    {
+        Operations = operations;
+        HasTextMatch = OperationIndex(Operation.TextMatch) >= 0;
+        scalarOperations = [OperationIndex(Operation.Sum), OperationIndex(Operation.Count), OperationIndex(Operation.Difference)];
+        rowOperations = HasTextMatch
+            ? [OperationIndex(Operation.Greater), OperationIndex(Operation.Lesser), OperationIndex(Operation.TextMatch),
+               OperationIndex(Operation.And), OperationIndex(Operation.Or), OperationIndex(Operation.Reset)]
+            : [OperationIndex(Operation.Greater), OperationIndex(Operation.Lesser),
+               OperationIndex(Operation.And), OperationIndex(Operation.Or), OperationIndex(Operation.Reset)];
+        assign = OperationIndex(Operation.Assign);
+    }
 
     public int OperationIndex(Operation operation)
     {
@@ -17,40 +41,45 @@ public sealed class Combination(IReadOnlyList<Operation> operations)
         return -1;
     }
 
-    Tensor Weight(Tensor alphaOperation, Operation operation) => alphaOperation[.., OperationIndex(operation)];
+    (Tensor Scalar, Tensor Row) Indices(Device device)
+    {
+        lock (indices)
+        {
+            if (!indices.TryGetValue(device, out var found))
+                indices[device] = found = (tensor(scalarOperations, device: device).DetachFromDisposeScope(),
+                                           tensor(rowOperations, device: device).DetachFromDisposeScope());
+            return found;
+        }
+    }
 
     /// <summary>
-    /// scalar_answer_t = α(count)·count_t + α(difference)·(scalar_{t-3} − scalar_{t-1}) + α(sum)·Σ_j α_col(j)·sum_t[j],
-    /// with count_t = Σ_i row_select_{t-1}[i] and sum_t[j] = Σ_i row_select_{t-1}[i]·table[i][j].
+    /// scalar_answer_t = α(sum)·Σ_j α_col(j)·sum_t[j] + α(count)·count_t + α(difference)·diff_t, with
+    /// sum_t[j] = Σ_i row_select_{t-1}[i]·table[i][j], count_t = Σ_i row_select_{t-1}[i], diff_t = scalar_{t-3} − scalar_{t-1}.
     /// </summary>
     public Tensor ScalarAnswer(Tensor alphaOperation, Tensor alphaColumn, Tensor table, Tensor rowSelect, Tensor scalarBefore1, Tensor scalarBefore3)
     {
-        var count = rowSelect.sum(1);
-        var sums = rowSelect.unsqueeze(1).matmul(table).squeeze(1);
-        return Weight(alphaOperation, Operation.Count) * count
-               + Weight(alphaOperation, Operation.Difference) * (scalarBefore3 - scalarBefore1)
-               + Weight(alphaOperation, Operation.Sum) * (alphaColumn * sums).sum(1);
+        var sum = (alphaColumn * rowSelect.unsqueeze(1).bmm(table).squeeze(1)).sum(1);
+        var outputs = stack([sum, rowSelect.sum(1), scalarBefore3 - scalarBefore1], 1);
+        return (alphaOperation.index_select(1, Indices(alphaOperation.device).Scalar) * outputs).sum(1);
     }
 
     /// <summary>lookup_answer_t[i][j] = α_col(j)·α(assign)·row_select_{t-1}[i].</summary>
     public Tensor LookupAnswer(Tensor alphaOperation, Tensor alphaColumn, Tensor rowSelect) =>
-        rowSelect.unsqueeze(2) * (alphaColumn * Weight(alphaOperation, Operation.Assign).unsqueeze(1)).unsqueeze(1);
+        rowSelect.unsqueeze(2) * (alphaColumn * alphaOperation.narrow(1, assign, 1)).unsqueeze(1);
 
     /// <summary>
-    /// row_select_t = α(and)·min(rs_{t-1}, rs_{t-2}) + α(or)·max(rs_{t-1}, rs_{t-2}) + α(reset)·1
-    /// + Σ_j α_col(j)·(α(greater)·g[i][j] + α(lesser)·l[i][j] + α(text match)·tm[i][j]); zero on padding rows.
+    /// row_select_t = Σ_j α_col(j)·(α(greater)·g[i][j] + α(lesser)·l[i][j] + α(text match)·tm[i][j])
+    /// + α(and)·min(rs_{t-1}, rs_{t-2}) + α(or)·max(rs_{t-1}, rs_{t-2}) + α(reset)·1, on real rows only.
     /// </summary>
     public Tensor RowSelect(Tensor alphaOperation, Tensor alphaColumn, Tensor rowSelect1, Tensor rowSelect2, Tensor rowMask,
         Tensor greater, Tensor lesser, Tensor? textMatch)
     {
-        var perCell = Weight(alphaOperation, Operation.Greater).view(-1, 1, 1) * greater
-                      + Weight(alphaOperation, Operation.Lesser).view(-1, 1, 1) * lesser;
-        if (textMatch is not null)
-            perCell += Weight(alphaOperation, Operation.TextMatch).view(-1, 1, 1) * textMatch;
-        var selected = (perCell * alphaColumn.unsqueeze(1)).sum(2);
-        return Weight(alphaOperation, Operation.And).unsqueeze(1) * minimum(rowSelect1, rowSelect2)
-               + Weight(alphaOperation, Operation.Or).unsqueeze(1) * maximum(rowSelect1, rowSelect2)
-               + Weight(alphaOperation, Operation.Reset).unsqueeze(1) * rowMask
-               + selected * rowMask;
+        if (HasTextMatch != textMatch is not null)
+            throw new ArgumentException(HasTextMatch ? "Text match is an operation here: pass its tm matrix." : "Text match is not an operation here.");
+        var perColumn = stack(textMatch is null ? [greater, lesser] : [greater, lesser, textMatch], 3);             // [B, M, C, K]
+        var columnOutputs = (perColumn * alphaColumn.view(alphaColumn.shape[0], 1, -1, 1)).sum(2) * rowMask.unsqueeze(2);
+        var outputs = cat([columnOutputs, stack([minimum(rowSelect1, rowSelect2), maximum(rowSelect1, rowSelect2), rowMask], 2)], 2);
+        var weights = alphaOperation.index_select(1, Indices(alphaOperation.device).Row).unsqueeze(2);
+        return outputs.bmm(weights).squeeze(2);
     }
 }

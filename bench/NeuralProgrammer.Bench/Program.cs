@@ -7,17 +7,20 @@ using TorchSharp;
 using static TorchSharp.torch;
 
 // Prints training and inference throughput of the model for batch 1, 50 and 500 on the single-column and 5-column
-// variants, with a per-phase split of a training step and the resident memory. Usage: bench [--threads N] [--seconds S]
+// variants, with a per-phase split of a training step and the resident memory.
+// Usage: bench [--threads N] [--seconds S] [--variants single-column,5-columns] [--batches 1,50,500]
 int threads = ArgValue("--threads", Environment.ProcessorCount);
 double seconds = ArgValue("--seconds", 3.0);
+var variants = ArgText("--variants", "single-column,5-columns").Split(',').Select(DatasetVariants.Parse).ToArray();
+var batches = ArgText("--batches", "1,50,500").Split(',').Select(int.Parse).ToArray();
 set_num_threads(threads);
 
 Console.WriteLine($"machine: {Environment.MachineName}, {RuntimeInformation.OSDescription}, {RuntimeInformation.ProcessArchitecture}, " +
                   $"{Environment.ProcessorCount} cores; torch threads {get_num_threads()}; TorchSharp {typeof(torch).Assembly.GetName().Version}");
 Console.WriteLine($"{"variant",-14} {"batch",6} {"train ex/s",11} {"infer ex/s",11} {"step ms",8} {"fwd",6} {"bwd",6} {"clip",6} {"noise",6} {"adam",6} {"copy",6}");
 
-foreach (var variant in new[] { DatasetVariant.SingleColumn, DatasetVariant.Columns5 })
-foreach (var batchSize in new[] { 1, 50, 500 })
+foreach (var variant in variants)
+foreach (var batchSize in batches)
 {
     var spec = new TrainingSpec
     {
@@ -53,6 +56,8 @@ foreach (var batchSize in new[] { 1, 50, 500 })
 }
 Console.WriteLine($"parameters: {ParameterVector.Count(Trainer.CreateNetwork(new TrainingSpec())):N0}; resident memory: {Process.GetCurrentProcess().WorkingSet64 / (1024 * 1024)} MiB");
 Console.WriteLine("columns: ms per step; 'copy' = batch encoding, flat weight copy and the rest outside the timed phases.");
+
+string ArgText(string name, string fallback) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
 
 T ArgValue<T>(string name, T fallback) where T : IParsable<T>
 {
