@@ -73,7 +73,8 @@ public class ComposeAndLintTests
         var client = Compose.Services["client"];
         var command = client.List("command").Select(c => c!.ToString()!).ToList();
         Assert.Equal("train", command[0]);
-        Assert.Equal("redis:6379", command[command.IndexOf("--cluster") + 1]);
+        // np's --cluster takes redis:<connection string> (or a gateway list): the Redis the silos cluster through.
+        Assert.Equal("redis:" + Compose.Services["silo1"].StringMap("environment")["NP_Cluster__Redis"], command[command.IndexOf("--cluster") + 1]);
         Assert.Equal("no", client.Str("restart"));
         foreach (var silo in Compose.SiloServices) Assert.Equal("service_healthy", client.Str($"depends_on.{silo}.condition"));
         var silo1 = Compose.Services["silo1"].StringMap("environment");

@@ -252,7 +252,9 @@ public class KubernetesManifestTests
         // $(VAR) in args must be defined in the container's env, as Kubernetes expands only those.
         var env = Manifests.Env(container);
         foreach (Match m in Regex.Matches(string.Join(' ', args), @"\$\((\w+)\)")) Assert.True(env.ContainsKey(m.Groups[1].Value), $"args use undefined $({m.Groups[1].Value})");
-        Assert.Contains("--cluster", args);
+        // np's --cluster takes redis:<connection string>; the Job's comes from the silos' Secret.
+        Assert.Equal("redis:$(NP_Cluster__Redis)", args[args.IndexOf("--cluster") + 1]);
+        Assert.Equal(Manifests.Env(Silo)["NP_Cluster__Redis"].Str("valueFrom.secretKeyRef.name"), env["NP_Cluster__Redis"].Str("valueFrom.secretKeyRef.name"));
         Assert.Equal(SiloPodLabels["orleans/serviceId"], Manifests.Value(container, "NP_Cluster__ServiceId"));
         Assert.Equal(SiloPodLabels["orleans/clusterId"], Manifests.Value(container, "NP_Cluster__ClusterId"));
         Assert.Equal("Never", job.Doc.Str("spec.template.spec.restartPolicy"));
