@@ -58,10 +58,13 @@ public static class JobCommands
         var output = new Option<string?>("--out") { Description = "Directory for result.json and curve.png (default runs/<job>)" };
         var command = WithJob("result", "Print a completed job's accuracy and programs; write its result JSON and learning curve", async (job, parse, _) =>
         {
-            var result = JobResults.ToTrainingResult(await job.GetResult());
+            var jobResult = await job.GetResult();
+            var result = JobResults.ToTrainingResult(jobResult);
             RunReport.Print(result);
-            var (json, plot) = RunReport.Write(result, parse.GetValue(output) ?? Path.Combine("runs", job.GetPrimaryKeyString().Replace('/', '-')));
-            AnsiConsole.MarkupLine($"result: {Markup.Escape(json)}, learning curve: {Markup.Escape(plot)}");
+            var directory = parse.GetValue(output) ?? Path.Combine("runs", job.GetPrimaryKeyString().Replace('/', '-'));
+            var (json, plot) = RunReport.Write(result, directory);
+            var model = await JobResults.SaveModel(job, jobResult, directory);
+            AnsiConsole.MarkupLine($"result: {Markup.Escape(json)}, learning curve: {Markup.Escape(plot)}{(model is null ? "" : $", model: {Markup.Escape(model)}")}");
         });
         command.Options.Add(output);
         return command;

@@ -13,6 +13,19 @@ public static class JobResults
         result.Programs.Select(p => new ProgramSample(p.Question, p.Template, p.Program, p.Answer, p.Truth, p.Correct)).ToList(),
         result.Curve.Select(ToCurvePoint).ToList(), $"cluster job {result.JobId} ({result.Workers} workers)", TorchSharp.torch.get_num_threads());
 
+    /// <summary>Writes the job's last checkpoint as <c>model.ckpt</c> in <paramref name="directory"/>, for np ask/eval/export; null if it has none.</summary>
+    public static async Task<string?> SaveModel(ITrainingJobGrain job, JobResult result, string directory)
+    {
+        if (await job.GetCheckpoint() is not { } model) return null;
+        var path = Path.Combine(directory, "model.ckpt");
+        using var weights = ParameterVector.FromBytes(model.Weights);
+        using var first = ParameterVector.FromBytes(model.FirstMoment);
+        using var second = ParameterVector.FromBytes(model.SecondMoment);
+        Checkpoint.Save(path, JobSpecs.ToTrainingSpec(result.Spec), model.Update, TimeSpan.FromSeconds(result.WallSeconds), weights, first, second,
+            result.Curve.Select(ToCurvePoint).ToList());
+        return path;
+    }
+
     public static CurvePoint ToCurvePoint(EvaluationPoint point) =>
         new(point.Update, point.Loss, point.Accuracy, Categories(point.CategoryAccuracy), point.Seconds);
 

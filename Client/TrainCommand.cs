@@ -82,16 +82,8 @@ public static class TrainCommand
             throw;
         }
         var result = await job.GetResult();
-        if (await job.GetCheckpoint() is { } model)
-        {
-            var path = Path.Combine(directory, "model.ckpt");
-            using var weights = ParameterVector.FromBytes(model.Weights);
-            using var first = ParameterVector.FromBytes(model.FirstMoment);
-            using var second = ParameterVector.FromBytes(model.SecondMoment);
-            Checkpoint.Save(path, spec, model.Update, TimeSpan.FromSeconds(result.WallSeconds), weights, first, second,
-                result.Curve.Select(JobResults.ToCurvePoint).ToList());
+        if (await JobResults.SaveModel(job, result, directory) is { } path)
             AnsiConsole.MarkupLine($"model: {Markup.Escape(path)} (np ask --model {Markup.Escape(path)} ...)");
-        }
         return JobResults.ToTrainingResult(result);
     }
 }
