@@ -45,11 +45,15 @@ public static class SiloHost
         return app;
     }
 
-    /// <summary>Adds the <c>NP_</c> environment variables just below the command line, so that the command line wins.</summary>
+    /// <summary>
+    /// Adds the <c>NP_</c> environment variables just below the last command-line source, so that they override
+    /// appsettings.json and the command line overrides them. (WebApplication.CreateBuilder adds the command line twice:
+    /// early, as host configuration below appsettings.json, and last, above everything.)
+    /// </summary>
     public static void AddConfigurationSources(IConfigurationBuilder configuration)
     {
         var source = new Microsoft.Extensions.Configuration.EnvironmentVariables.EnvironmentVariablesConfigurationSource { Prefix = EnvironmentPrefix };
-        var commandLine = configuration.Sources.ToList().FindIndex(s => s is CommandLineConfigurationSource);
+        var commandLine = configuration.Sources.ToList().FindLastIndex(s => s is CommandLineConfigurationSource);
         if (commandLine >= 0) configuration.Sources.Insert(commandLine, source);
         else configuration.Sources.Add(source);
     }

@@ -96,6 +96,15 @@ public class SiloHostTests
             SiloHost.AddConfigurationSources(fromEnvironment);
             Assert.Equal("from-environment", fromEnvironment[$"{key}:Value"]);
 
+            // As WebApplication.CreateBuilder orders them: command line (host), appsettings, environment, command line.
+            var asBuilt = new ConfigurationManager();
+            asBuilt.AddCommandLine(["--Other=1"]);
+            asBuilt.AddInMemoryCollection(new Dictionary<string, string?> { [$"{key}:Value"] = "from-appsettings" });
+            asBuilt.AddEnvironmentVariables();
+            asBuilt.AddCommandLine(["--Other=1"]);
+            SiloHost.AddConfigurationSources(asBuilt);
+            Assert.Equal("from-environment", asBuilt[$"{key}:Value"]);
+
             var fromCommandLine = new ConfigurationManager();
             fromCommandLine.AddCommandLine([$"--{key}:Value", "from-command-line"]);
             SiloHost.AddConfigurationSources(fromCommandLine);
@@ -138,15 +147,20 @@ public class SiloHostTests
     {
         var ports = Ports.Free(3);
         var url = $"http://127.0.0.1:{ports[2]}";
+        // Settings both from NP_ variables and from the command line, as the README's commands give them.
         await using var silo = SiloProcess.Start("silo", new Dictionary<string, string>
         {
-            ["ASPNETCORE_URLS"] = url,
             ["NP_Silo__SiloPort"] = ports[0].ToString(),
             ["NP_Silo__GatewayPort"] = ports[1].ToString(),
             ["NP_Silo__ListenAddress"] = "127.0.0.1",
-        });
+        }, $"--urls={url}", "--Logging:LogLevel:Orleans=Warning");
         var (status, body) = await Http.WaitForOkAsync(url + "/healthz", TimeSpan.FromSeconds(45), () => silo.HasExited);
         Assert.True(status == HttpStatusCode.OK, $"/healthz: {status} {body}\n{silo.Log}");
+        foreach (var port in ports[..2])
+        {
+            using var tcp = new System.Net.Sockets.TcpClient();
+            await tcp.ConnectAsync(IPAddress.Loopback, port); // the NP_ ports took effect
+        }
 
         // The container HEALTHCHECK: the same binary in --health-check mode, with the URL from ASPNETCORE_URLS.
         var probe = await ProbeAsync(url);
