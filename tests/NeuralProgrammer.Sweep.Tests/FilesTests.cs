@@ -104,3 +104,22 @@ public sealed class FilesTests
         }
     }
 }
+
+/// <summary>The spec shown in README.md's Sweeps section is a valid spec.</summary>
+public sealed class ReadmeTests
+{
+    [Fact]
+    public void TheReadmesExampleSpecPlans()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "NeuralProgrammer.sln"))) directory = directory.Parent;
+        Assert.NotNull(directory);
+        var readme = File.ReadAllText(Path.Combine(directory.FullName, "README.md"));
+        var section = readme[readme.IndexOf("## Sweeps", StringComparison.Ordinal)..];
+        int start = section.IndexOf("```json", StringComparison.Ordinal) + "```json".Length;
+        var json = section[start..section.IndexOf("```", start, StringComparison.Ordinal)];
+        var plan = SweepPlanner.Plan(SweepFiles.ParseSpec(json, "README.md"));
+        Assert.Equal((SweepPlanner.Random, 30, 3, EarlyStoppingRule.Asha), (plan.Strategy, plan.Trials.Count, plan.Concurrency, plan.EarlyStopping.Rule));
+        Assert.All(plan.Trials, t => Assert.InRange(t.Spec.HyperParameters!.LearningRate!.Value, 1e-4, 1e-2));
+    }
+}

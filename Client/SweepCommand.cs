@@ -1,0 +1,244 @@
+using System.CommandLine;
+using System.Diagnostics;
+using NeuralProgrammer.Grains;
+using NeuralProgrammer.Grains.Sweeps;
+using ScottPlot;
+using Spectre.Console;
+using Table = Spectre.Console.Table;
+using TableColumn = Spectre.Console.TableColumn;
+
+namespace NeuralProgrammer.Client;
+
+/// <summary>
+/// <c>np sweep</c>: runs a hyperparameter sweep on the cluster (an embedded in-process silo unless <c>--cluster</c>
+/// names one) — from a JSON spec (<c>--spec</c>) or the paper's own 72 × 3 sweep (<c>--paper</c>) — shows its trials
+/// live, then prints the results table and the best trial and writes <c>results.csv</c>, <c>results.json</c> and
+/// <c>results.png</c>. With only <c>--id</c> it follows a sweep that is already running.
+/// </summary>
+public static class SweepCommand
+{
+    const int TableRows = 30;
+
+    public static Command Create()
+    {
+        var spec = new Option<string?>("--spec") { Description = "A sweep spec as JSON: Base (a job spec), Space, Seeds, Budget, Concurrency, Objective, EarlyStopping (see README, Sweeps)" };
+        var paper = new Option<bool>("--paper") { Description = "The paper's sweep: clip {1,5,50} × ε {1e-6,1e-8} × δ {10,25,50} × λ {25,50,75,100} × 3 seeds = 216 trials on single-column" };
+        var id = new Option<string?>("--id") { Description = "Sweep id (default: generated); alone, follows the sweep of that id" };
+        var steps = new Option<int?>("--steps") { Description = "Updates per trial (default with --paper: 500)" };
+        var concurrency = new Option<int?>("--concurrency") { Description = "Trials running at once (default: the spec's, or 2)" };
+        var earlyStopping = new Option<string?>("--early-stopping") { Description = "none, median or asha (default: the spec's, or none)" };
+        earlyStopping.AcceptOnlyFromAmong("none", "median", "asha");
+        var dimension = new Option<int?>("--dim") { Description = "Hidden size d of every trial (default: the spec's; the paper: 256)" };
+        var evaluateEvery = new Option<int?>("--eval-every") { Description = "Evaluate every trial every N updates (default with --paper: a fifth of --steps)" };
+        var testSize = new Option<int?>("--test-size") { Description = "Test examples of every trial" };
+        var output = new Option<string?>("--out") { Description = "Directory for results.csv, results.json and results.png (default runs/<sweep id>)" };
+        var printSpec = new Option<bool>("--print-spec") { Description = "Print the sweep spec as JSON (a starting point for --spec) and exit" };
+
+        var command = new Command("sweep", "Run a hyperparameter sweep as training jobs on the cluster; print the results table and the best trial")
+        {
+            spec, paper, id, steps, concurrency, earlyStopping, dimension, evaluateEvery, testSize, output, printSpec, ClusterSession.ClusterOption,
+        };
+        command.SetAction((parse, cancellation) => Cli.RunAsync(() => Translate(async () =>
+        {
+            var file = parse.GetValue(spec);
+            var sweepId = parse.GetValue(id);
+            if (file is not null && parse.GetValue(paper)) throw new ArgumentException("--spec and --paper: give one of them.");
+            if (parse.GetValue(steps) is < 1) throw new ArgumentException($"--steps {parse.GetValue(steps)}: must be at least 1.");
+            if (parse.GetValue(concurrency) is < 1) throw new ArgumentException($"--concurrency {parse.GetValue(concurrency)}: must be at least 1.");
+
+            SweepSpec? sweepSpec = null;
+            if (file is not null) sweepSpec = SweepFiles.ParseSpec(File.ReadAllText(file), file);
+            else if (parse.GetValue(paper)) sweepSpec = PaperSweep.Create(parse.GetValue(steps) ?? 500, parse.GetValue(concurrency) ?? 2);
+            else if (sweepId is null) throw new ArgumentException("give --spec <file.json>, --paper, or the --id of a sweep to follow.");
+
+            if (sweepSpec is not null)
+            {
+                sweepSpec = Override(sweepSpec, parse.GetValue(steps), parse.GetValue(concurrency), parse.GetValue(earlyStopping),
+                    parse.GetValue(dimension), parse.GetValue(evaluateEvery), parse.GetValue(testSize));
+                var plan = SweepPlanner.Plan(sweepSpec); // bad input fails here, before any cluster is involved
+                if (parse.GetValue(printSpec))
+                {
+                    Console.WriteLine(SweepFiles.SpecToJson(sweepSpec));
+                    return;
+                }
+                AnsiConsole.MarkupLine($"[bold]Sweep[/] of {plan.Trials.Count} trials ({plan.Strategy}), {plan.Concurrency} at a time, " +
+                                       $"objective {plan.Objective.Name}, early stopping {plan.EarlyStopping.Name}");
+            }
+            else if (parse.GetValue(printSpec)) throw new ArgumentException("--print-spec: give --spec or --paper.");
+
+            await using var session = await ClusterSession.Open(parse, CancellationToken.None);
+            sweepId ??= $"sweep-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Random.Shared.Next(0x10000):x4}";
+            var sweep = session.Grains.GetGrain<ISweepGrain>(sweepId);
+            if (sweepSpec is not null) await sweep.Start(sweepSpec);
+            else await sweep.GetStatus(); // following: the sweep must exist
+            AnsiConsole.MarkupLine($"sweep [bold]{Markup.Escape(sweepId)}[/] on {Markup.Escape(session.Description)}");
+
+            var clock = Stopwatch.StartNew();
+            var directory = parse.GetValue(output) ?? Path.Combine("runs", sweepId.Replace('/', '-'));
+            try
+            {
+                await Follow(sweep, cancellation);
+            }
+            catch (OperationCanceledException)
+            {
+                if (session.Embedded) await sweep.Cancel(); // the embedded silo ends with this process: stop its trials
+                else AnsiConsole.MarkupLine($"detached; sweep {Markup.Escape(sweepId)} goes on: np sweep --id {Markup.Escape(sweepId)} --cluster {Markup.Escape(parse.GetValue(ClusterSession.ClusterOption)!)}");
+                Report(await sweep.GetResults(), directory, clock.Elapsed);
+                throw;
+            }
+            Report(await sweep.GetResults(), directory, clock.Elapsed);
+        })));
+        return command;
+    }
+
+    /// <summary>The spec with the command line's values in place of its own.</summary>
+    public static SweepSpec Override(SweepSpec spec, int? steps, int? concurrency, string? earlyStopping, int? dimension, int? evaluateEvery, int? testSize)
+    {
+        var job = spec.Base ?? new JobSpec();
+        if (steps is not null) job = job with { Steps = steps, Epochs = null };
+        if (evaluateEvery is not null) job = job with { EvaluateEvery = evaluateEvery };
+        if (testSize is not null) job = job with { TestExamples = testSize };
+        if (dimension is not null) job = job with { HyperParameters = (job.HyperParameters ?? new HyperParameterSpec()) with { Dimension = dimension } };
+        spec = spec with { Base = job };
+        if (concurrency is not null) spec = spec with { Concurrency = concurrency };
+        if (earlyStopping is not null) spec = spec with { EarlyStopping = (spec.EarlyStopping ?? new EarlyStoppingSpec()) with { Rule = earlyStopping } };
+        return spec;
+    }
+
+    /// <summary>The sweep's errors as the console's user errors (one line, exit code 1).</summary>
+    static async Task Translate(Func<Task> action)
+    {
+        try
+        {
+            await action();
+        }
+        catch (SweepSpecException e) { throw new ArgumentException(e.Message, e); }
+        catch (SweepNotFoundException e) { throw new ArgumentException(e.Message, e); }
+        catch (SweepStateException e) { throw new InvalidOperationException(e.Message, e); }
+    }
+
+    /// <summary>Shows the sweep live until it ends: a bar of ended trials with the counts and the best so far (a line per change when output is redirected).</summary>
+    public static async Task<SweepStatus> Follow(ISweepGrain sweep, CancellationToken cancellation)
+    {
+        var status = await sweep.GetStatus();
+        if (Console.IsOutputRedirected)
+        {
+            string? last = null;
+            while (true)
+            {
+                var line = $"{status.Ended,4}/{status.Trials} ended  {Counts(status)}  {Best(status)}";
+                if (line != last) Console.WriteLine(last = line);
+                if (status.State != SweepState.Running) return status;
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellation);
+                status = await sweep.GetStatus();
+            }
+        }
+        await AnsiConsole.Progress().AutoClear(false).HideCompleted(false)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .StartAsync(async context =>
+            {
+                var task = context.AddTask("trials", maxValue: Math.Max(1, status.Trials));
+                while (true)
+                {
+                    task.Value = status.Ended;
+                    task.Description = Markup.Escape($"{Counts(status)}  {Best(status)}");
+                    if (status.State != SweepState.Running) break;
+                    await Task.Delay(TimeSpan.FromSeconds(1), cancellation);
+                    status = await sweep.GetStatus();
+                }
+            });
+        return status;
+    }
+
+    static string Counts(SweepStatus s) =>
+        $"{s.Running} running, {s.Queued} queued, {s.Completed} completed, {s.StoppedEarly} stopped early, {s.Failed} failed" +
+        (s.Cancelled > 0 ? $", {s.Cancelled} cancelled" : "");
+
+    static string Best(SweepStatus s) => s.Best is { } b ? $"best #{b.Number}: {Show(s, b.Objective)}" : "";
+
+    static string Show(SweepStatus s, double? value) =>
+        value is not { } v ? "" : s.Objective == SweepObjective.Loss ? $"{v:G4}" : $"{100 * v:F1}%";
+
+    /// <summary>Prints the results table and the best trial; writes results.csv, results.json and results.png.</summary>
+    public static void Report(SweepResults results, string directory, TimeSpan elapsed)
+    {
+        var s = results.Status;
+        // A log or pipe gets 80 columns by default, too narrow for a column per searched field.
+        if (Console.IsOutputRedirected && AnsiConsole.Profile.Width < 160) AnsiConsole.Profile.Width = 160;
+        var names = results.Trials.SelectMany(t => t.Parameters.Select(p => p.Name)).Distinct().ToList();
+        var shown = results.Trials.Length <= TableRows ? results.Trials
+            : results.Trials.Where(t => t.Objective is not null).OrderByDescending(t => s.Maximize ? t.Objective : -t.Objective).ThenBy(t => t.Number).Take(TableRows).ToArray();
+        var table = new Table().Title(results.Trials.Length <= TableRows ? $"Sweep {s.SweepId}" : $"Sweep {s.SweepId}: the best {shown.Length} of {results.Trials.Length} trials (all in results.csv)")
+            .AddColumn(new TableColumn("trial").RightAligned());
+        foreach (var name in names) table.AddColumn(new TableColumn(Markup.Escape(SweepPlanner.ShortName(name))).RightAligned());
+        table.AddColumn("state").AddColumn(new TableColumn(Markup.Escape(s.Objective)).RightAligned()).AddColumn(new TableColumn("best acc.").RightAligned())
+            .AddColumn(new TableColumn("steps").RightAligned()).AddColumn(new TableColumn("wall").RightAligned()).AddColumn("reason");
+        foreach (var t in shown)
+        {
+            var row = new List<string> { $"{t.Number}" };
+            row.AddRange(names.Select(n => Markup.Escape(t.Parameters.FirstOrDefault(p => p.Name == n)?.Value ?? "")));
+            row.Add(StateMarkup(t.State));
+            row.Add(Show(s, t.Objective));
+            row.Add(t.BestAccuracy is { } a ? $"{100 * a:F1}%" : "");
+            row.Add($"{t.Steps:N0}/{t.TotalSteps:N0}");
+            row.Add($"{t.WallSeconds:F0} s");
+            row.Add(Markup.Escape(t.Reason is { Length: > 70 } r ? r[..69] + "…" : t.Reason ?? ""));
+            table.AddRow(row.ToArray());
+        }
+        AnsiConsole.Write(table);
+
+        AnsiConsole.MarkupLine($"{s.Trials} trials: {Markup.Escape(Counts(s))}; {s.StepsRun:N0} of {s.StepsBudget:N0} updates run " +
+                               $"({(s.StepsBudget == 0 ? 0 : 1 - s.StepsRun / (double)s.StepsBudget):P0} saved by early stopping {s.EarlyStopping}); " +
+                               $"{elapsed.TotalSeconds:F0} s; sweep {s.State.ToString().ToLowerInvariant()}{(s.Error is null ? "" : $": {Markup.Escape(s.Error)}")}");
+        if (s.Best is { } best)
+            AnsiConsole.MarkupLine($"[bold]best trial {best.Number}[/]: {Markup.Escape(SweepPlanner.Describe(best.Parameters))}: {Markup.Escape(s.Objective)} {Show(s, best.Objective)}" +
+                                   $"{(best.BestAccuracyUpdate is { } u ? $" (best accuracy at update {u:N0})" : "")}, job {Markup.Escape(best.JobId)} (np result {Markup.Escape(best.JobId)})");
+        else AnsiConsole.MarkupLine("no trial has been evaluated yet");
+
+        var (csv, json) = SweepFiles.Write(results, directory);
+        var picture = Path.Combine(directory, "results.png");
+        Plot(results, picture);
+        AnsiConsole.MarkupLine($"results: {Markup.Escape(csv)}, {Markup.Escape(json)}, {Markup.Escape(picture)}");
+    }
+
+    static string StateMarkup(TrialState state) => state switch
+    {
+        TrialState.Completed => "[green]completed[/]",
+        TrialState.StoppedEarly => "[yellow]stopped early[/]",
+        TrialState.Failed => "[red]failed[/]",
+        TrialState.Running => "[blue]running[/]",
+        _ => state.ToString().ToLowerInvariant(),
+    };
+
+    /// <summary>Each trial's objective against its number, by state, with the best marked: where the good configurations sit in the grid.</summary>
+    public static void Plot(SweepResults results, string path)
+    {
+        var s = results.Status;
+        bool percent = s.Objective != SweepObjective.Loss;
+        var plot = new Plot();
+        plot.Title($"{s.SweepId}: {s.Objective} per trial");
+        plot.XLabel("trial");
+        plot.YLabel(percent ? $"{s.Objective} (%)" : s.Objective);
+        foreach (var state in new[] { TrialState.Completed, TrialState.StoppedEarly, TrialState.Running, TrialState.Failed, TrialState.Cancelled })
+        {
+            var trials = results.Trials.Where(t => t.State == state && t.Objective is not null).ToList();
+            if (trials.Count == 0) continue;
+            var points = plot.Add.Scatter(trials.Select(t => (double)t.Number).ToArray(), trials.Select(t => (percent ? 100 : 1) * t.Objective!.Value).ToArray());
+            points.LineWidth = 0;
+            points.MarkerSize = 6;
+            points.LegendText = SweepMetrics.StateName(state).Replace('_', ' ');
+        }
+        if (s.Best is { Objective: { } best } b)
+        {
+            var marker = plot.Add.Scatter(new[] { (double)b.Number }, new[] { (percent ? 100 : 1) * best });
+            marker.LineWidth = 0;
+            marker.MarkerSize = 14;
+            marker.MarkerShape = MarkerShape.OpenCircle;
+            marker.LegendText = $"best: trial {b.Number}";
+        }
+        if (percent) plot.Axes.SetLimitsY(0, 105);
+        plot.ShowLegend(Alignment.LowerRight);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        plot.SavePng(path, 1000, 500);
+    }
+}
