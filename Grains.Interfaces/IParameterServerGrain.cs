@@ -77,8 +77,10 @@ public sealed record UpdateReport(
     [property: Id(3)] double Seconds);
 
 /// <summary>
-/// One data-parallel step as the parameter server saw it. <see cref="WorkerComputeSeconds"/> is the slowest worker's
-/// compute time and <see cref="UpdateSeconds"/> the server's averaging and update: together the step's compute;
+/// One data-parallel step as the parameter server saw it. The critical worker is the one that took longest from
+/// receiving its request to finishing its computation: <see cref="WorkerComputeSeconds"/> is its computation and
+/// <see cref="WorkerQueueSeconds"/> its wait for a free compute thread (K workers sharing fewer cores).
+/// <see cref="UpdateSeconds"/> is the server's averaging and update. The three together are the step's compute;
 /// <see cref="WallSeconds"/> is the whole step inside the server (the job adds its own call to it).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("np.StepReport")]
@@ -92,7 +94,10 @@ public sealed record StepReport(
     [property: Id(6)] double UpdateSeconds,
     [property: Id(7)] double WallSeconds,
     [property: Id(8)] int Retries,
-    [property: Id(9)] string[] WorkerSilos);
+    [property: Id(9)] string[] WorkerSilos,
+    /// <summary>Why the latest retried worker call failed (null without retries).</summary>
+    [property: Id(10)] string? RetryCause,
+    [property: Id(11)] double WorkerQueueSeconds);
 
 /// <summary>Test-set accuracy overall and per category, with a few induced programs.</summary>
 [GenerateSerializer, Immutable, Alias("np.EvaluationReport")]

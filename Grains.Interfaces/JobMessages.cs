@@ -23,8 +23,8 @@ public sealed record EvaluationPoint(
 /// <summary>
 /// A running job's numbers, for <c>np status</c> and <c>np watch</c>. Step times are means over the last progress
 /// window: <see cref="ComputeSeconds"/> is the critical path of the step's computation (the slowest worker's
-/// forward/backward plus the parameter server's update), <see cref="CommunicationSeconds"/> the rest of the step's wall
-/// time (messages, serialization, scheduling and waiting).
+/// forward/backward, including any wait for a free compute thread, plus the parameter server's update),
+/// <see cref="CommunicationSeconds"/> the rest of the step's wall time (grain calls, serialization, scheduling).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("np.JobProgress")]
 public sealed record JobProgress(
@@ -55,7 +55,9 @@ public sealed record JobStatus(
     /// <summary>The silo of each worker at its latest step (index k), as far as the job knows.</summary>
     [property: Id(7)] string[] WorkerSilos,
     [property: Id(8)] DateTimeOffset Created,
-    [property: Id(9)] DateTimeOffset? Finished);
+    [property: Id(9)] DateTimeOffset? Finished,
+    /// <summary>The latest resume or worker retry and its cause, for operators (null if none).</summary>
+    [property: Id(10)] string? LastRecovery);
 
 /// <summary>A test question with the program the model induced for it.</summary>
 [GenerateSerializer, Immutable, Alias("np.ProgramSampleInfo")]

@@ -27,7 +27,10 @@ public static class GrainMetrics
     public static readonly Gauge<double> EvalAccuracy =
         Meter.CreateGauge<double>("np_eval_accuracy", null, "Test accuracy at the latest evaluation (0..1)");
 
-    /// <summary>Per update, split by <c>phase</c>: compute (slowest worker + parameter update) and communication (the rest).</summary>
+    /// <summary>
+    /// Per update, split by <c>phase</c>: compute (the slowest worker's forward/backward including its wait for a free
+    /// compute thread, plus the parameter server's averaging and update) and communication (the rest of the step).
+    /// </summary>
     public static readonly Histogram<double> StepDuration =
         Meter.CreateHistogram<double>("np_step_duration_seconds", "s", "Time of one data-parallel update by phase (compute, communication)");
 

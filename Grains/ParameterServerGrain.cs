@@ -61,15 +61,17 @@ public sealed partial class ParameterServerGrain : Grain, IParameterServerGrain
         long started = Stopwatch.GetTimestamp();
         var silos = ActiveSilos();
         int retries = 0;
+        string? retryCause = null;
         var calls = new Task<GradientReply>[current.Assignment.Workers];
         for (int k = 0; k < calls.Length; k++) calls[k] = CallWorker(k);
         var replies = await Task.WhenAll(calls);
 
         var update = await ApplyCore(current, expectedUpdate, replies);
         double loss = replies.Sum(r => r.Loss * r.ExampleCount) / Math.Max(1, replies.Sum(r => r.ExampleCount));
+        var critical = replies.MaxBy(r => r.ComputeSeconds + r.QueueSeconds)!;
         lastStep = new StepReport(update.Version, loss, replies.Sum(r => r.ExampleCount), update.GradientNorm, update.NoiseStandardDeviation,
-            replies.Max(r => r.ComputeSeconds), update.Seconds, Stopwatch.GetElapsedTime(started).TotalSeconds, retries,
-            replies.Select(r => r.Silo).ToArray());
+            critical.ComputeSeconds, update.Seconds, Stopwatch.GetElapsedTime(started).TotalSeconds, retries,
+            replies.Select(r => r.Silo).ToArray(), retryCause, critical.QueueSeconds);
         return lastStep;
 
         async Task<GradientReply> CallWorker(int k)
@@ -87,6 +89,7 @@ public sealed partial class ParameterServerGrain : Grain, IParameterServerGrain
                 {
                     if (attempt >= options.WorkerAttempts) throw new WorkerFailedException(k, expectedUpdate, attempt, exception);
                     Interlocked.Increment(ref retries);
+                    retryCause = $"worker {k}, attempt {attempt}: {exception.GetType().Name}: {exception.Message}";
                     LogWorkerRetry(exception, this.GetPrimaryKeyString(), k, expectedUpdate, attempt);
                     var delay = TimeSpan.FromTicks(Math.Min(options.MaxRetryDelay.Ticks, options.RetryDelay.Ticks << Math.Min(attempt - 1, 20)));
                     await Task.Delay(delay);
@@ -285,9 +288,9 @@ public static class GradientAverage
 
         using var scope = NewDisposeScope();
         double total = gradients.Sum(g => (double)g.ExampleCount);
-        var sum = zeros(length / sizeof(float), ScalarType.Float64);
-        foreach (var (gradient, count) in gradients)
-            sum.add_(ParameterVector.FromBytes(gradient, ScalarType.Float64), count / total);
+        var sum = ParameterVector.FromBytes(gradients[0].Gradient).mul_(gradients[0].ExampleCount / total);
+        foreach (var (gradient, count) in gradients.Skip(1))
+            sum.add_(ParameterVector.FromBytes(gradient), count / total);
         return sum.to(ScalarType.Float32, device ?? CPU).MoveToOuterDisposeScope();
     }
 }

@@ -29,6 +29,7 @@ public sealed class TrainingJobState
     [Id(10)] public JobResult? Result { get; set; }
     [Id(11)] public int Resumes { get; set; }
     [Id(12)] public int WorkerRetries { get; set; }
+    [Id(13)] public string? LastRecovery { get; set; }
 }
 
 /// <summary>
@@ -38,7 +39,8 @@ public sealed class TrainingJobState
 /// </summary>
 /// <remarks>
 /// Recovery. A worker call that fails is retried by the parameter server on a fresh activation (bounded by
-/// <see cref="TrainingJobOptions.WorkerAttempts"/>; then the job fails with the worker, update and last error). When
+/// <see cref="TrainingJobOptions.WorkerAttempts"/> per step call and <see cref="TrainingJobOptions.StepAttempts"/>
+/// step calls per update; then the job fails with the worker, the update and the last error). When
 /// the parameter server fails or is found empty (its silo died), the job re-initializes it from the last checkpoint
 /// and goes on from that update (bounded by <see cref="TrainingJobOptions.ServerAttempts"/> consecutive failures).
 /// When the job's own silo dies, the job resumes from its checkpoint on its next activation: any call to it (np
@@ -59,6 +61,7 @@ public sealed partial class TrainingJobGrain : Grain, ITrainingJobGrain, IRemind
     bool serverReady;
     bool dirty;
     int serverFailures;
+    int stepFailures;
     long update;
     double lastLoss = double.NaN, lastNoise;
     // Since the last evaluation, for the curve's loss.
@@ -93,6 +96,7 @@ public sealed partial class TrainingJobGrain : Grain, ITrainingJobGrain, IRemind
             // This activation replaces one that was lost (its silo died or shut down): go on from the checkpoint.
             S.Resumes++;
             Rewind();
+            S.LastRecovery = $"{DateTimeOffset.UtcNow:u}: the job was re-activated; resumed from its checkpoint at update {update}";
             LogResuming(JobId, update);
             StartTimer();
         }
@@ -231,6 +235,7 @@ public sealed partial class TrainingJobGrain : Grain, ITrainingJobGrain, IRemind
             var report = await Server.Step(update);
             double wall = Stopwatch.GetElapsedTime(started).TotalSeconds;
             serverFailures = 0;
+            stepFailures = 0;
             OnStep(report, wall);
             if (update % JobSpecs.ToTrainingSpec(S.Spec!).EvaluateEvery == 0 || update >= S.TotalUpdates)
                 await EvaluateAndCheckpoint();
@@ -239,7 +244,12 @@ public sealed partial class TrainingJobGrain : Grain, ITrainingJobGrain, IRemind
         }
         catch (WorkerFailedException failure)
         {
-            await Finish(JobState.Failed, failure.Message);
+            // Nothing was applied: ask for the same update again, a bounded number of times.
+            stepFailures++;
+            S.LastRecovery = $"{DateTimeOffset.UtcNow:u}: {failure.Message}";
+            LogStepFailed(failure, JobId, update, stepFailures);
+            if (stepFailures >= options.StepAttempts)
+                await Finish(JobState.Failed, $"{failure.Message} (update {update} was tried {stepFailures} times)");
         }
         catch (Exception exception) when (S.State == JobState.Running)
         {
@@ -253,7 +263,10 @@ public sealed partial class TrainingJobGrain : Grain, ITrainingJobGrain, IRemind
                 return;
             }
             S.Resumes++;
+            long at = update;
             Rewind();
+            S.LastRecovery = $"{DateTimeOffset.UtcNow:u}: the parameter server failed at update {at} ({exception.GetType().Name}: {exception.Message}); " +
+                             $"resumed from the checkpoint at update {update}";
             await Task.Delay(TimeSpan.FromTicks(Math.Min(options.MaxRetryDelay.Ticks, options.RetryDelay.Ticks << Math.Min(serverFailures - 1, 20))));
         }
     }
@@ -266,8 +279,9 @@ public sealed partial class TrainingJobGrain : Grain, ITrainingJobGrain, IRemind
         lossSum += report.Loss;
         lossSteps++;
         S.WorkerRetries += report.Retries;
+        if (report.Retries > 0) S.LastRecovery = $"{DateTimeOffset.UtcNow:u}: update {report.Update} retried {report.Retries} worker call(s); last: {report.RetryCause}";
         workerSilos = report.WorkerSilos;
-        double compute = report.WorkerComputeSeconds + report.UpdateSeconds;
+        double compute = report.WorkerQueueSeconds + report.WorkerComputeSeconds + report.UpdateSeconds;
         double communication = Math.Max(0, wall - compute);
         windowSteps++;
         windowCompute += compute;
@@ -410,7 +424,7 @@ public sealed partial class TrainingJobGrain : Grain, ITrainingJobGrain, IRemind
     {
         var current = Progress();
         if (current.State != S.State || current.Update != update) current = current with { State = S.State, Update = update };
-        return new JobStatus(JobId, S.State, current, S.Workers, S.Error, S.Resumes, S.WorkerRetries, workerSilos, S.Created, S.Finished);
+        return new JobStatus(JobId, S.State, current, S.Workers, S.Error, S.Resumes, S.WorkerRetries, workerSilos, S.Created, S.Finished, S.LastRecovery);
     }
 
     // ---- Reminder -------------------------------------------------------------------------------------------------
@@ -438,6 +452,9 @@ public sealed partial class TrainingJobGrain : Grain, ITrainingJobGrain, IRemind
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {Job}: parameter server failed at update {Update} ({Failures} in a row); resuming from the checkpoint")]
     partial void LogServerFailed(Exception exception, string job, long update, int failures);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {Job}: update {Update} failed ({Failures} in a row); asking again")]
+    partial void LogStepFailed(Exception exception, string job, long update, int failures);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {Job} failed at update {Update}: {Error}")]
     partial void LogFailed(string job, long update, string? error);

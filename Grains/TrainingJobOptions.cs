@@ -7,10 +7,19 @@ namespace NeuralProgrammer.Grains;
 public sealed class TrainingJobOptions
 {
     /// <summary>
-    /// Calls per worker and update before the job fails. A failed call is retried on a fresh activation (the worker
-    /// deactivates itself when it throws; a dead silo's workers are re-placed by Orleans).
+    /// Calls per worker within one step call to the parameter server. A failed call is retried on a fresh activation
+    /// (the worker deactivates itself when it throws; a dead silo's workers are re-placed by Orleans once the silo is
+    /// declared dead). With the default delays the attempts of one step take about 16 s, within the 30 s response
+    /// timeout of the job's call to the parameter server.
     /// </summary>
     public int WorkerAttempts { get; set; } = 6;
+
+    /// <summary>
+    /// Step calls per update that may end with a worker past its <see cref="WorkerAttempts"/> before the job fails
+    /// (the update is not applied, so it is simply asked again). Together with the worker attempts this outlasts the
+    /// cluster's failure detection (tens of seconds by default), so a dead silo's workers come back elsewhere.
+    /// </summary>
+    public int StepAttempts { get; set; } = 8;
 
     /// <summary>Delay before the first retry of a worker; doubles with each further retry, up to <see cref="MaxRetryDelay"/>.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(500);

@@ -24,12 +24,7 @@ public class EquivalenceTests(ClusterFixture fixture)
         HyperParameters = HyperParameters.Default with { Dimension = 16, BatchSize = batch, NoiseEta = noiseEta },
     };
 
-    static float[] SingleProcess(TrainingSpec spec)
-    {
-        using var trainer = new Trainer(spec);
-        while (!trainer.Finished) trainer.Step();
-        return ParameterVector.ToArray(trainer.Update.Weights);
-    }
+    static float[] SingleProcess(TrainingSpec spec) => Jobs.SingleProcess(spec);
 
     async Task<float[]> Distributed(JobSpec spec)
     {
@@ -37,19 +32,11 @@ public class EquivalenceTests(ClusterFixture fixture)
         await job.Start(spec);
         var status = await Jobs.WaitUntilFinished(job, TimeSpan.FromMinutes(2));
         Assert.True(status.State == JobState.Completed, status.Error);
-        var checkpoint = await job.GetCheckpoint();
-        Assert.NotNull(checkpoint);
-        Assert.Equal((long)spec.Steps!, checkpoint.Update);
-        using var weights = ParameterVector.FromBytes(checkpoint.Weights);
-        return ParameterVector.ToArray(weights);
+        Assert.Equal((long)spec.Steps!, (await job.GetCheckpoint())!.Update);
+        return await Jobs.Weights(job);
     }
 
-    static void AssertClose(float[] expected, float[] actual)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        double worst = expected.Zip(actual).Max(p => Math.Abs(p.First - p.Second));
-        Assert.True(worst <= Tolerance, $"largest weight difference {worst:E2} > {Tolerance:E0}");
-    }
+    static void AssertClose(float[] expected, float[] actual) => Jobs.AssertClose(expected, actual, Tolerance);
 
     [Theory]
     [InlineData(0.0)]

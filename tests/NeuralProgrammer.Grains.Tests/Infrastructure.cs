@@ -19,7 +19,8 @@ public static class Clusters
     public static async Task<InProcessTestCluster> Start(short silos = 2, bool processStorage = false, Action<ISiloBuilder>? configure = null)
     {
         var builder = new InProcessTestClusterBuilder(silos);
-        builder.Options.ConfigureFileLogging = false;
+        // NP_TEST_LOGS=1 writes each silo's log to a file in the working directory.
+        builder.Options.ConfigureFileLogging = Environment.GetEnvironmentVariable("NP_TEST_LOGS") == "1";
         builder.ConfigureSilo((_, silo) =>
         {
             if (processStorage)
@@ -39,6 +40,7 @@ public static class Clusters
             {
                 o.RetryDelay = TimeSpan.FromMilliseconds(50);
                 o.MaxRetryDelay = TimeSpan.FromSeconds(2);
+                o.StepAttempts = 2;
             });
             silo.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
             configure?.Invoke(silo);
@@ -148,21 +150,57 @@ public sealed class ProcessGrainStorage(IGrainStorageSerializer serializer) : IG
 /// <summary>Waiting for jobs while timing every status call.</summary>
 public static class Jobs
 {
+    /// <summary>
+    /// Polls the job's status until it is no longer running. <paramref name="tolerateErrors"/>: a status call that
+    /// fails (the job's silo was just killed) is retried rather than thrown.
+    /// </summary>
     public static async Task<JobStatus> WaitUntilFinished(ITrainingJobGrain job, TimeSpan timeout, List<TimeSpan>? statusLatencies = null,
-        Func<JobStatus, Task>? onStatus = null)
+        Func<JobStatus, Task>? onStatus = null, bool tolerateErrors = false, int pollMilliseconds = 100)
     {
         var clock = Stopwatch.StartNew();
         while (true)
         {
             var call = Stopwatch.StartNew();
-            var status = await job.GetStatus();
+            JobStatus status;
+            try
+            {
+                status = await job.GetStatus();
+            }
+            catch (Exception) when (tolerateErrors && clock.Elapsed < timeout)
+            {
+                await Task.Delay(pollMilliseconds);
+                continue;
+            }
             statusLatencies?.Add(call.Elapsed);
             if (status.State != JobState.Running) return status;
             if (onStatus is not null) await onStatus(status);
             if (clock.Elapsed > timeout)
                 throw new TimeoutException($"Job {status.JobId} still running after {timeout}: update {status.Progress.Update} of {status.Progress.TotalUpdates}.");
-            await Task.Delay(100);
+            await Task.Delay(pollMilliseconds);
         }
+    }
+
+    /// <summary>The weights of the job's latest checkpoint (for a completed job: the trained model).</summary>
+    public static async Task<float[]> Weights(ITrainingJobGrain job)
+    {
+        var checkpoint = await job.GetCheckpoint() ?? throw new InvalidOperationException("The job has no checkpoint.");
+        using var weights = NeuralProgrammer.Model.Training.ParameterVector.FromBytes(checkpoint.Weights);
+        return NeuralProgrammer.Model.Training.ParameterVector.ToArray(weights);
+    }
+
+    /// <summary>The single-process trainer's weights after the spec's steps.</summary>
+    public static float[] SingleProcess(NeuralProgrammer.Model.Training.TrainingSpec spec)
+    {
+        using var trainer = new NeuralProgrammer.Model.Training.Trainer(spec);
+        while (!trainer.Finished) trainer.Step();
+        return NeuralProgrammer.Model.Training.ParameterVector.ToArray(trainer.Update.Weights);
+    }
+
+    public static void AssertClose(float[] expected, float[] actual, double tolerance = 1e-5)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        double worst = expected.Zip(actual).Max(p => Math.Abs(p.First - p.Second));
+        Assert.True(worst <= tolerance, $"largest weight difference {worst:E2} > {tolerance:E0}");
     }
 
     public static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 9)];

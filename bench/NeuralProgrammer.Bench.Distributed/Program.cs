@@ -1,0 +1,134 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using NeuralProgrammer.Grains;
+using NeuralProgrammer.Model.Data;
+using NeuralProgrammer.Model.Training;
+using Orleans.TestingHost;
+using TorchSharp;
+
+// Per-step time of distributed training on the in-process Orleans cluster (2 silos), split into compute (the slowest
+// worker's forward/backward, including its wait for a free compute thread, + the parameter server's averaging and
+// update) and communication (everything else in the step: grain calls, serialization, scheduling), for K = 1, 2, 4
+// workers with a fixed batch per worker, against the single-process trainer on the same total batch.
+// Usage: bench-distributed [--steps 60] [--warmup 10] [--batch-per-worker 50] [--workers 1,2,4] [--dim 256] [--silos 2]
+int steps = ArgValue("--steps", 60);
+int warmup = ArgValue("--warmup", 10);
+int perWorker = ArgValue("--batch-per-worker", 50);
+int dimension = ArgValue("--dim", 256);
+short silos = ArgValue("--silos", (short)2);
+var workerCounts = (ArgText("--workers") ?? "1,2,4").Split(',').Select(int.Parse).ToArray();
+
+var hyperParameters = HyperParameters.Default with { Dimension = dimension }; // the paper's: clip 5, noise η = 1
+TrainingSpec Spec(int batch) => new()
+{
+    Variant = DatasetVariant.SingleColumn, TrainingExamples = 10_000, TestExamples = 200, Seed = 1,
+    Steps = warmup + steps, EvaluateEvery = warmup + steps, HyperParameters = hyperParameters with { BatchSize = batch },
+};
+
+Console.WriteLine($"machine: {Environment.MachineName}, {RuntimeInformation.OSDescription}, {Environment.ProcessorCount} cores; " +
+                  $"single column, d = {dimension}, {perWorker} examples per worker, {steps} timed steps after {warmup}");
+
+// Single-process reference first (the compute pool's threads set their own torch thread count when they start).
+var reference = new Dictionary<int, (double OneThread, double AllCores)>();
+foreach (var k in workerCounts)
+{
+    reference[k] = (SingleProcess(Spec(k * perWorker), 1), SingleProcess(Spec(k * perWorker), Environment.ProcessorCount));
+}
+
+var builder = new InProcessTestClusterBuilder(silos);
+builder.Options.ConfigureFileLogging = false;
+builder.ConfigureSilo((_, silo) =>
+{
+    silo.AddMemoryGrainStorage("np");
+    silo.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+});
+await using var cluster = builder.Build();
+await cluster.DeployAsync();
+Console.WriteLine($"cluster: {silos} silos in this process; compute pool {ComputePool.Threads} threads x {ComputePool.TorchThreads} torch threads");
+Console.WriteLine();
+Console.WriteLine($"{"K",2} {"batch",6} {"step ms",8} {"compute",8} {"comm",7} {"comm %",7} {"ex/s",7} | {"single-process ms (ex/s)",26} {"1 thread",20}");
+
+foreach (var k in workerCounts)
+{
+    var id = $"bench-k{k}-{Guid.NewGuid():N}"[..20];
+    using var recorder = new StepRecorder(id);
+    var job = cluster.Client.GetGrain<ITrainingJobGrain>(id);
+    var clock = Stopwatch.StartNew();
+    await job.Start(JobSpecs.FromTrainingSpec(Spec(k * perWorker), k));
+    while ((await job.GetStatus()).State == JobState.Running) await Task.Delay(50);
+    var status = await job.GetStatus();
+    if (status.State != JobState.Completed) throw new InvalidOperationException($"K = {k}: {status.State} {status.Error}");
+
+    var (compute, communication) = recorder.Timed(warmup);
+    double step = compute + communication;
+    int batch = k * perWorker;
+    var (oneThread, allCores) = reference[k];
+    Console.WriteLine($"{k,2} {batch,6} {step * 1000,8:F1} {compute * 1000,8:F1} {communication * 1000,7:F1} {communication / step,7:P0} {batch / step,7:F0} | " +
+                      $"{allCores * 1000,8:F1} ({batch / allCores,5:F0}) {Environment.ProcessorCount} threads {oneThread * 1000,8:F1} ({batch / oneThread,5:F0})");
+}
+Console.WriteLine();
+Console.WriteLine("step = compute + communication, means over the timed steps as the job measured them (np_step_duration_seconds).");
+Console.WriteLine("compute: the slowest worker's unpack/encode/forward/backward/pack, including its wait for a free compute thread when");
+Console.WriteLine("K workers share fewer cores, + the parameter server's averaging, clipping, noise, Adam and packing;");
+Console.WriteLine("communication: the rest of the step seen from the job grain (grain calls, serialization of weights and gradients");
+Console.WriteLine("between silos, scheduling).");
+
+static double SingleProcess(TrainingSpec spec, int threads)
+{
+    torch.set_num_threads(threads);
+    using var trainer = new Trainer(spec);
+    int warm = Math.Min(10, spec.Steps / 4);
+    for (int i = 0; i < warm; i++) trainer.Step();
+    var clock = Stopwatch.StartNew();
+    int n = 0;
+    while (!trainer.Finished) { trainer.Step(); n++; }
+    return clock.Elapsed.TotalSeconds / Math.Max(1, n);
+}
+
+T ArgValue<T>(string name, T fallback) where T : IParsable<T> =>
+    ArgText(name) is { } text ? T.Parse(text, CultureInfo.InvariantCulture) : fallback;
+
+string? ArgText(string name)
+{
+    int i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
+
+/// <summary>The job's per-step compute and communication times, from its np_step_duration_seconds measurements.</summary>
+sealed class StepRecorder : IDisposable
+{
+    readonly MeterListener listener = new();
+    readonly ConcurrentQueue<(string Phase, double Seconds)> steps = new();
+
+    public StepRecorder(string job)
+    {
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == GrainMetrics.MeterName && instrument.Name == "np_step_duration_seconds") l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<double>((_, value, tags, _) =>
+        {
+            string? phase = null, jobTag = null;
+            foreach (var tag in tags)
+            {
+                if (tag.Key == GrainMetrics.PhaseTag) phase = tag.Value as string;
+                if (tag.Key == GrainMetrics.JobTag) jobTag = tag.Value as string;
+            }
+            if (jobTag == job && phase is not null) steps.Enqueue((phase, value));
+        });
+        listener.Start();
+    }
+
+    public (double Compute, double Communication) Timed(int skip)
+    {
+        double Mean(string phase) => steps.Where(s => s.Phase == phase).Skip(skip).Select(s => s.Seconds).DefaultIfEmpty().Average();
+        return (Mean(GrainMetrics.ComputePhase), Mean(GrainMetrics.CommunicationPhase));
+    }
+
+    public void Dispose() => listener.Dispose();
+}

@@ -1,0 +1,52 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Runtime;
+using Orleans.TestingHost;
+using Xunit.Abstractions;
+
+namespace NeuralProgrammer.Grains.Tests;
+
+/// <summary>
+/// A silo dies in the middle of a K = 4 Demo job: its workers (and the job and parameter server, if they were there)
+/// come back on the surviving silo, the job goes on from its last checkpoint where it lost state, and it completes
+/// with the Demo's accuracy. Own cluster: this one loses a silo, and its storage outlives silos as Redis would.
+/// </summary>
+public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    InProcessTestCluster cluster = null!;
+
+    public async Task InitializeAsync() =>
+        cluster = await Clusters.Start(silos: 2, processStorage: true, configure: silo =>
+            silo.Services.Configure<TrainingJobOptions>(o => o.StepAttempts = 30)); // outlast the failure detection
+
+    public async Task DisposeAsync() => await cluster.DisposeAsync();
+
+    [Fact]
+    public async Task AJobSurvivesTheDeathOfASiloAndReachesItsAccuracy()
+    {
+        var job = cluster.Client.GetGrain<ITrainingJobGrain>(Jobs.NewId("silo-killed"));
+        await job.Start(new JobSpec { Preset = "demo", Workers = 4 });
+        var victim = cluster.Silos[^1]; // not the first silo, which the test cluster started as its primary
+        string? killedAt = null;
+        var clock = Stopwatch.StartNew();
+
+        var status = await Jobs.WaitUntilFinished(job, TimeSpan.FromMinutes(15), tolerateErrors: true, onStatus: async s =>
+        {
+            if (killedAt is not null || s.Progress.Update < 400) return; // after the first checkpoint (250)
+            Assert.Contains(victim.SiloAddress.ToString(), s.WorkerSilos); // the victim holds workers
+            killedAt = $"update {s.Progress.Update} at {clock.Elapsed.TotalSeconds:F0} s";
+            await cluster.KillSiloAsync(victim);
+        });
+
+        Assert.NotNull(killedAt);
+        output.WriteLine($"killed at {killedAt}; finished at {clock.Elapsed.TotalSeconds:F0} s: {status.State}, resumes {status.Resumes}, " +
+                         $"worker retries {status.WorkerRetries}; last recovery: {status.LastRecovery}");
+        Assert.True(status.State == JobState.Completed, status.Error);
+        Assert.True(status.WorkerRetries + status.Resumes > 0, "nothing was retried or resumed after the silo died");
+        Assert.DoesNotContain(victim.SiloAddress.ToString(), status.WorkerSilos);
+        var result = await job.GetResult();
+        Assert.True(result.Accuracy >= TrainingTests.TargetAccuracy,
+            $"test accuracy {result.Accuracy:P2} < {TrainingTests.TargetAccuracy:P0} (silo killed at {killedAt})");
+        Assert.Single(cluster.GetActiveSilos());
+    }
+}
