@@ -78,7 +78,8 @@ public static class ModelCommands
         var variant = new Option<string?>("--variant") { Description = "Dataset to test on (default: the one the model was trained on)" };
         var size = new Option<int>("--test-size") { Description = "Fresh test examples", DefaultValueFactory = _ => 2_000 };
         var seed = new Option<int>("--seed") { Description = "Seed of the fresh test set", DefaultValueFactory = _ => 12_345 };
-        var command = new Command("eval", "Test a checkpoint on a fresh test set and print accuracy per category") { model, variant, size, seed };
+        var output = new Option<string?>("--out") { Description = "Also write result.json and the training curve (curve.png) of the checkpoint here" };
+        var command = new Command("eval", "Test a checkpoint on a fresh test set and print accuracy per category") { model, variant, size, seed, output };
         command.SetAction((parse, _) => Cli.Run(() =>
         {
             var (network, header) = Checkpoint.LoadNetwork(parse.GetValue(model)!);
@@ -90,6 +91,11 @@ public static class ModelCommands
                 var evaluation = Evaluator.Evaluate(network, Vocabulary.All, test);
                 var result = TrainingResult.From(header.Spec with { Variant = dataset }, header.Updates, header.ElapsedSeconds, evaluation, header.Curve);
                 RunReport.Print(result);
+                if (parse.GetValue(output) is { } directory)
+                {
+                    var (json, plot) = RunReport.Write(result, directory);
+                    AnsiConsole.MarkupLine($"result: {Markup.Escape(json)}, learning curve: {Markup.Escape(plot)}");
+                }
             }
         }));
         return command;

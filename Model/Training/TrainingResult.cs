@@ -30,10 +30,19 @@ public sealed record TrainingResult(
     string Machine,
     int Threads)
 {
-    /// <summary>One sample program per template seen in the evaluation, right ones and wrong ones, up to <paramref name="count"/>.</summary>
-    public static IReadOnlyList<ProgramSample> SamplePrograms(Evaluation evaluation, int count = 8) =>
-        evaluation.Predictions.GroupBy(p => p.Example.Template).Select(g => g.First())
-            .OrderBy(p => p.Example.Category).Take(count).Select(ProgramSample.From).ToList();
+    /// <summary>
+    /// Up to <paramref name="count"/> sample programs, one per template, taken in turn from each category so that
+    /// every category (and its failures) shows.
+    /// </summary>
+    public static IReadOnlyList<ProgramSample> SamplePrograms(Evaluation evaluation, int count = 8)
+    {
+        var perCategory = evaluation.Predictions.GroupBy(p => p.Example.Category).OrderBy(g => g.Key)
+            .Select(g => g.GroupBy(p => p.Example.Template).Select(t => t.First()).ToList()).ToList();
+        var samples = new List<Prediction>();
+        for (int round = 0; samples.Count < count && perCategory.Any(c => c.Count > round); round++)
+            samples.AddRange(perCategory.Where(c => c.Count > round).Select(c => c[round]).Take(count - samples.Count));
+        return samples.Select(ProgramSample.From).ToList();
+    }
 
     public static TrainingResult From(TrainingSpec spec, long updates, double wallSeconds, Evaluation evaluation, IReadOnlyList<CurvePoint> curve) =>
         new(spec, updates, updates * spec.HyperParameters.BatchSize, wallSeconds, evaluation.Accuracy,
