@@ -30,6 +30,14 @@ public sealed record TrainingResult(
     string Machine,
     int Threads)
 {
+    /// <summary>The commit the code was built from (empty when built outside git).</summary>
+    public string Commit { get; init; } = BuildCommit;
+
+    public static string BuildCommit { get; } =
+        typeof(TrainingResult).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion is { } version
+        && version.IndexOf('+') is var plus and >= 0 ? version[(plus + 1)..] : "";
+
     /// <summary>
     /// Up to <paramref name="count"/> sample programs, one per template, taken in turn from each category so that
     /// every category (and its failures) shows.
