@@ -237,7 +237,7 @@ public static class SweepCommand
             marker.LegendText = $"best: trial {b.Number}";
         }
         if (percent) plot.Axes.SetLimitsY(0, 105);
-        plot.ShowLegend(Alignment.LowerRight);
+        plot.ShowLegend(Edge.Right); // beside the plot: points can be anywhere
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         plot.SavePng(path, 1000, 500);
     }

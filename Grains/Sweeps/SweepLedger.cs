@@ -38,12 +38,34 @@ public sealed class SweepLedger
     /// <summary>Goes up with every change worth storing (a trial's state, a new evaluation, a stop request), not with mere progress.</summary>
     public long Version { get; private set; }
 
-    /// <summary>Over a stored state (its spec is planned again: planning is deterministic).</summary>
+    /// <summary>
+    /// Over a stored state (its spec is planned again: planning is deterministic). A stored spec that no longer plans
+    /// (a newer version refuses it) fails the sweep with the reason rather than its every activation; its trials keep
+    /// their records.
+    /// </summary>
     public SweepLedger(string sweepId, SweepGrainState state)
     {
         SweepId = sweepId;
         this.state = state;
-        Plan = SweepPlanner.Plan(state.Spec ?? throw new ArgumentException("The sweep state has no spec.", nameof(state)));
+        var spec = state.Spec ?? throw new ArgumentException("The sweep state has no spec.", nameof(state));
+        try
+        {
+            Plan = SweepPlanner.Plan(spec);
+        }
+        catch (SweepSpecException e)
+        {
+            Plan = new SweepPlan("unknown", [], Math.Max(1, spec.Concurrency ?? 1),
+                SweepObjective.TryParse(spec.Objective, out var objective) ? objective : SweepObjective.Default, EarlyStoppingPlan.None);
+            if (state.State == SweepState.Running)
+            {
+                state.State = SweepState.Failed;
+                state.Error = $"its stored spec no longer plans: {e.Message}";
+                state.Finished = DateTimeOffset.UtcNow;
+                foreach (var trial in state.Trials.Where(t => t.State == TrialState.Queued))
+                    End(trial, TrialState.Cancelled, "the sweep failed before the trial started", state.Finished.Value);
+                Version++;
+            }
+        }
     }
 
     /// <summary>A new sweep's state: every planned trial queued. Throws <see cref="SweepSpecException"/> for a bad spec.</summary>
@@ -132,6 +154,7 @@ public sealed class SweepLedger
             case JobState.Cancelled:
                 if (trial.StopRequested is { } reason) End(trial, TrialState.StoppedEarly, reason, job.Finished ?? now);
                 else if (state.State == SweepState.Cancelled) End(trial, TrialState.Cancelled, $"the sweep was cancelled at update {job.Update}", job.Finished ?? now);
+                else if (state.State == SweepState.Failed) End(trial, TrialState.Cancelled, $"the sweep failed at update {job.Update}: {state.Error}", job.Finished ?? now);
                 else End(trial, TrialState.Cancelled, $"its job was cancelled outside the sweep at update {job.Update}", job.Finished ?? now);
                 return StopDecision.Continue(trial.RungsPassed);
             case JobState.None:

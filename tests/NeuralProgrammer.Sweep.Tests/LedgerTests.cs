@@ -177,6 +177,23 @@ public sealed class LedgerTests
     }
 
     [Fact]
+    public void AStoredSpecThatNoLongerPlansFailsTheSweepInsteadOfItsActivation()
+    {
+        var state = SweepLedger.Create("s", Spec(trials: 4, concurrency: 2), T0);
+        var first = new SweepLedger("s", state);
+        first.Launch(T0);
+        // As if a newer version refused a field the stored spec has.
+        state.Spec = state.Spec! with { Objective = "speed" };
+        var resumed = new SweepLedger("s", state);
+        Assert.Equal(SweepState.Failed, state.State);
+        Assert.StartsWith("its stored spec no longer plans: Invalid sweep spec: Objective = 'speed'", state.Error);
+        Assert.Equal(2, resumed.Running.Count()); // still polled, so that their jobs end in the table
+        Assert.Equal(2, resumed.Count(TrialState.Cancelled));
+        Assert.Empty(resumed.Launch(T0));
+        Assert.Equal(SweepState.Failed, resumed.Status("silo", T0).State);
+    }
+
+    [Fact]
     public void TheBestTrialFollowsTheObjectiveWithTiesToTheLowerNumber()
     {
         var ledger = Ledger(Spec(trials: 4, concurrency: 4) with { Objective = "loss" });
