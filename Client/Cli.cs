@@ -32,5 +32,5 @@ public static class Cli
 
     static bool IsUserError(Exception e) => e is ArgumentException or FormatException or IOException or InvalidOperationException
         or InvalidDataException or UnauthorizedAccessException or JobSpecException or JobNotFoundException or JobStateException
-        or WorkerFailedException or TimeoutException;
+        or WorkerFailedException or TimeoutException or SweepSpecException or SweepNotFoundException or SweepStateException;
 }

@@ -13,6 +13,7 @@ public static class NpCommand
         JobCommands.List(),
         JobCommands.Cancel(),
         JobCommands.Result(),
+        SweepCommand.Create(),
         ModelCommands.Ask(),
         ModelCommands.Eval(),
         ModelCommands.Export(),

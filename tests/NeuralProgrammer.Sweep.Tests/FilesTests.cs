@@ -105,9 +105,27 @@ public sealed class FilesTests
     }
 }
 
-/// <summary>The spec shown in README.md's Sweeps section is a valid spec.</summary>
+/// <summary>The specs shown in README.md's Sweeps section and shipped in the Kubernetes sweep Job are valid specs.</summary>
 public sealed class ReadmeTests
 {
+    static string Repository()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "NeuralProgrammer.sln"))) directory = directory.Parent;
+        Assert.NotNull(directory);
+        return directory.FullName;
+    }
+
+    [Fact]
+    public void TheKubernetesSweepJobsSpecPlans()
+    {
+        var manifest = File.ReadAllLines(Path.Combine(Repository(), "k8s", "sweep", "sweep-job.yaml"));
+        int start = Array.FindIndex(manifest, l => l.Trim() == "sweep.json: |") + 1;
+        var json = string.Join('\n', manifest.Skip(start).TakeWhile(l => l.StartsWith("    ", StringComparison.Ordinal) || l.Length == 0));
+        var plan = SweepPlanner.Plan(SweepFiles.ParseSpec(json, "k8s/sweep/sweep-job.yaml"));
+        Assert.Equal((6, 2, EarlyStoppingRule.Median), (plan.Trials.Count, plan.Concurrency, plan.EarlyStopping.Rule));
+    }
+
     [Fact]
     public void TheReadmesExampleSpecPlans()
     {
