@@ -1,5 +1,6 @@
 using System.CommandLine;
 using NeuralProgrammer.Grains;
+using Orleans.Runtime;
 using Spectre.Console;
 
 namespace NeuralProgrammer.Client;
@@ -96,18 +97,43 @@ public static class JobCommands
         return command;
     }
 
-    /// <summary>Shows a job's progress live (a bar when the console is interactive, a line per evaluation otherwise) until it ends.</summary>
+    /// <summary>How long <see cref="Follow"/> keeps trying to follow a job it lost contact with (its silo or our gateway died).</summary>
+    static readonly TimeSpan ReconnectWindow = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Shows a job's progress live (a bar when the console is interactive, a line per evaluation otherwise) until it ends.
+    /// When the stream breaks because a silo died (ours as gateway, or the job's), it follows the job again: the new
+    /// call goes through a live gateway and re-activates the job on a live silo, where it resumes from its checkpoint.
+    /// </summary>
     public static async Task<JobProgress> Follow(ITrainingJobGrain job, CancellationToken cancellation)
     {
         JobProgress? last = null;
         long lastPrinted = -1;
-        async Task Consume(Action<JobProgress> show)
+        async Task Consume(Action<JobProgress> show, Action<Exception> lost)
         {
-            await foreach (var progress in job.Watch(cancellation).WithCancellation(cancellation))
+            var lastHeard = DateTime.UtcNow;
+            while (true)
             {
-                last = progress;
-                show(progress);
-                if (progress.State is not JobState.Running) break;
+                try
+                {
+                    await foreach (var progress in job.Watch(cancellation).WithCancellation(cancellation))
+                    {
+                        last = progress;
+                        lastHeard = DateTime.UtcNow;
+                        show(progress);
+                        if (progress.State is not JobState.Running) return;
+                    }
+                    if (last is { State: not JobState.Running }) return;
+                }
+                // TimeoutException: no answer from a dead gateway or silo; OrleansException: e.g. SiloUnavailableException;
+                // EnumerationAbortedException: the stream's server side is gone (the job re-activated, or our gateway changed).
+                catch (Exception e) when (e is TimeoutException or OrleansException or EnumerationAbortedException && !cancellation.IsCancellationRequested
+                                          && DateTime.UtcNow - lastHeard < ReconnectWindow)
+                {
+                    lost(e);
+                }
+                if (DateTime.UtcNow - lastHeard >= ReconnectWindow) return; // the caller asks the job's status
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellation);
             }
         }
 
@@ -120,7 +146,7 @@ public static class JobCommands
                     lastPrinted = e.Update;
                     Console.WriteLine($"update {e.Update,7}/{p.TotalUpdates}  loss {e.Loss,10:F3}  accuracy {100 * e.Accuracy,6:F2}%  {p.ExamplesPerSecond,6:F0} ex/s");
                 }
-            });
+            }, e => Console.WriteLine($"lost the job's progress ({e.GetType().Name}: {e.Message.Split('\n')[0].Trim()}); following it again"));
         }
         else
         {
@@ -135,7 +161,7 @@ public static class JobCommands
                         task.Value = p.Update;
                         var accuracy = p.LastEvaluation is { } e ? $"acc {100 * e.Accuracy:F1}%" : "acc -";
                         task.Description = $"loss {p.Loss,9:F3}  {accuracy}  {p.ExamplesPerSecond:F0} ex/s  σ {p.NoiseStandardDeviation:F3}";
-                    });
+                    }, e => task.Description = $"lost contact ({e.GetType().Name}); following the job again");
                 });
         }
         return last ?? (await job.GetStatus()).Progress;
