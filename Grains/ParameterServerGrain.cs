@@ -215,13 +215,13 @@ public sealed partial class ParameterServerGrain : Grain, IParameterServerGrain
                 using var second = Unpack(checkpoint.SecondMoment, nameof(checkpoint.SecondMoment));
                 update.Restore(weights, first, second, checkpoint.Update);
             }
-            WeightBytes = ParameterVector.ToBytes(update.Weights);
+            WeightBytes = Packing.ToBytes(update.Weights);
             update.PrepareNoise();
         }
 
         Tensor Unpack(byte[] bytes, string name)
         {
-            var tensor = ParameterVector.FromBytes(bytes, ScalarType.Float32, device);
+            var tensor = Packing.FromBytes(bytes, device);
             if (tensor.numel() != ParameterCount)
             {
                 tensor.Dispose();
@@ -237,13 +237,13 @@ public sealed partial class ParameterServerGrain : Grain, IParameterServerGrain
             if (averaged.numel() != ParameterCount)
                 throw new ArgumentException($"A gradient of {averaged.numel()} values does not fit a model of {ParameterCount} parameters.");
             var statistics = update.Apply(averaged);
-            WeightBytes = ParameterVector.ToBytes(update.Weights);
+            WeightBytes = Packing.ToBytes(update.Weights);
             update.PrepareNoise(); // the next update's noise is drawn while the workers compute
             return new UpdateReport(update.Updates, statistics.GradientNorm, statistics.NoiseStandardDeviation, Stopwatch.GetElapsedTime(started).TotalSeconds);
         }
 
         public ModelCheckpoint Checkpoint() =>
-            new(update.Updates, WeightBytes, ParameterVector.ToBytes(update.FirstMoment), ParameterVector.ToBytes(update.SecondMoment));
+            new(update.Updates, WeightBytes, Packing.ToBytes(update.FirstMoment), Packing.ToBytes(update.SecondMoment));
 
         public EvaluationReport Evaluate(int programSamples)
         {
@@ -284,13 +284,13 @@ public static class GradientAverage
         if (gradients.Any(g => g.ExampleCount < 1)) throw new ArgumentException("Every gradient needs a positive example count.", nameof(gradients));
         int length = gradients[0].Gradient.Length;
         if (gradients.Any(g => g.Gradient.Length != length)) throw new ArgumentException("The gradients differ in length.", nameof(gradients));
-        if (gradients.Count == 1) return ParameterVector.FromBytes(gradients[0].Gradient, ScalarType.Float32, device);
+        if (gradients.Count == 1) return Packing.FromBytes(gradients[0].Gradient, device);
 
         using var scope = NewDisposeScope();
         double total = gradients.Sum(g => (double)g.ExampleCount);
-        var sum = ParameterVector.FromBytes(gradients[0].Gradient).mul_(gradients[0].ExampleCount / total);
+        var sum = Packing.FromBytes(gradients[0].Gradient).mul_(gradients[0].ExampleCount / total);
         foreach (var (gradient, count) in gradients.Skip(1))
-            sum.add_(ParameterVector.FromBytes(gradient), count / total);
+            sum.add_(Packing.FromBytes(gradient), count / total);
         return sum.to(ScalarType.Float32, device ?? CPU).MoveToOuterDisposeScope();
     }
 }

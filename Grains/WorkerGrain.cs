@@ -98,12 +98,12 @@ public sealed partial class WorkerGrain : Grain, IWorkerGrain
 
         public (byte[] Gradient, int Count, double Loss) Compute(long update, byte[] weights)
         {
-            using (var flat = ParameterVector.FromBytes(weights, ScalarType.Float32, device))
+            using (var flat = Packing.FromBytes(weights, device))
                 ParameterVector.SetWeights(network, flat);
             var examples = schedule.Indices(update, assignment.Worker, assignment.Workers).Select(i => trainingSet[i]).ToList();
             using var batch = EncodedBatch.Encode(examples, Vocabulary.All, ScalarType.Float32, device);
             using var result = GradientComputation.Compute(network, batch, update);
-            return (ParameterVector.ToBytes(result.Gradient), result.ExampleCount, result.Loss);
+            return (Packing.ToBytes(result.Gradient), result.ExampleCount, result.Loss);
         }
 
         public void Dispose()

@@ -68,6 +68,18 @@ public class EquivalenceTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public void PackingWritesTheBytesOfParameterVector()
+    {
+        using var values = randn(1_000);
+        var packed = Packing.ToBytes(values);
+        Assert.Equal(ParameterVector.ToBytes(values), packed);
+        using var back = Packing.FromBytes(packed);
+        Assert.True(back.eq(values).all().item<bool>());
+        using var doubles = values.to(ScalarType.Float64);
+        Assert.Equal(packed, Packing.ToBytes(doubles));
+    }
+
+    [Fact]
     public void TheWeightedAverageIsTheMeanOverAllExamples()
     {
         var a = new float[] { 1, 2, 3 };

@@ -42,7 +42,8 @@ public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
         output.WriteLine($"killed at {killedAt}; finished at {clock.Elapsed.TotalSeconds:F0} s: {status.State}, resumes {status.Resumes}, " +
                          $"worker retries {status.WorkerRetries}; last recovery: {status.LastRecovery}");
         Assert.True(status.State == JobState.Completed, status.Error);
-        Assert.True(status.WorkerRetries + status.Resumes > 0, "nothing was retried or resumed after the silo died");
+        // Whether the job saw failed calls (retries, a resume) depends on where its grains were and on timing: a call
+        // made after the silo was declared dead simply activates the worker elsewhere. Either way its workers moved.
         Assert.DoesNotContain(victim.SiloAddress.ToString(), status.WorkerSilos);
         var result = await job.GetResult();
         Assert.True(result.Accuracy >= TrainingTests.TargetAccuracy,
