@@ -1,0 +1,273 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace NeuralProgrammer.EndToEnd.Tests;
+
+/// <summary>The programs the tests run: the silo and np from this project's output (copied there by the project references).</summary>
+static class Programs
+{
+    public static string SiloDll => Existing("NeuralProgrammer.Silo.dll");
+    public static string NpDll => Existing("np.dll");
+
+    static string Existing(string file)
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, file);
+        Assert.True(File.Exists(path), $"{file} is not in {AppContext.BaseDirectory}; the project references should have copied it");
+        return path;
+    }
+
+    /// <summary>The full path of a command on PATH, or a test failure naming the Debian package (.ci/run installs it).</summary>
+    public static string Require(string command, string debianPackage)
+    {
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator))
+        {
+            var candidate = Path.Combine(dir, command);
+            if (File.Exists(candidate)) return candidate;
+        }
+        Assert.Fail($"'{command}' is not installed. It comes from the Debian package '{debianPackage}' " +
+                    $"(apt-get install {debianPackage}); .ci/run installs it.");
+        return null!;
+    }
+}
+
+/// <summary>Free TCP ports on 127.0.0.1 (held open together while chosen, so that they differ).</summary>
+static class Ports
+{
+    public static int[] Free(int count)
+    {
+        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
+        try
+        {
+            listeners.ForEach(l => l.Start());
+            return listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
+        }
+        finally
+        {
+            listeners.ForEach(l => l.Stop());
+        }
+    }
+}
+
+/// <summary>What happened when, for the test's output: a run of several processes is read as a timeline.</summary>
+sealed class Timeline(ITestOutputHelper output)
+{
+    readonly Stopwatch clock = Stopwatch.StartNew();
+
+    public TimeSpan Now => clock.Elapsed;
+
+    public void Log(string message)
+    {
+        try { output.WriteLine($"[{Now:mm\\:ss\\.f}] {message}"); }
+        catch (InvalidOperationException) { } // the test has already ended
+    }
+
+    public void Dump(string title, string text)
+    {
+        try { output.WriteLine($"===== {title}\n{text}"); }
+        catch (InvalidOperationException) { }
+    }
+}
+
+/// <summary>
+/// A program run as its own process with exactly the given environment (plus what a process needs: PATH, HOME,
+/// DOTNET_*), its output captured line by line with the time it came. Killed with its process tree on dispose, and
+/// when the test process exits, so that nothing a test started outlives it.
+/// </summary>
+sealed class ChildProcess : IAsyncDisposable
+{
+    static readonly ConcurrentDictionary<ChildProcess, byte> Running = new();
+    static readonly string[] KeptEnvironment = ["PATH", "HOME", "DOTNET_ROOT", "DOTNET_CLI_HOME", "NUGET_PACKAGES", "TMPDIR", "LANG"];
+
+    static ChildProcess()
+    {
+        // A test host that is stopped (session timeout, Ctrl+C) still takes its children with it.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            foreach (var child in Running.Keys) child.KillTree();
+        };
+    }
+
+    readonly Process process;
+    readonly Timeline timeline;
+    readonly List<(TimeSpan At, string Line)> lines = [];
+    readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Found)> waiters = [];
+    readonly Task exited;
+
+    public string Name { get; }
+    public int Id { get; }
+
+    ChildProcess(string name, Process process, Timeline timeline)
+    {
+        (Name, this.process, this.timeline, Id) = (name, process, timeline, process.Id);
+        process.OutputDataReceived += (_, e) => Received(e.Data);
+        process.ErrorDataReceived += (_, e) => Received(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        exited = Exited();
+    }
+
+    async Task Exited()
+    {
+        await process.WaitForExitAsync();
+        exitCode = process.ExitCode;
+    }
+
+    public static ChildProcess Start(string name, string file, IEnumerable<string> args, Timeline timeline,
+        IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
+    {
+        var start = new ProcessStartInfo(file)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = false,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? Path.GetTempPath(),
+        };
+        foreach (var a in args) start.ArgumentList.Add(a);
+        // Nothing of the test's own environment leaks in (NP_* settings, ASPNETCORE_*, a developer's DOTNET_ENVIRONMENT).
+        foreach (var key in start.Environment.Keys.ToList())
+            if (!KeptEnvironment.Contains(key)) start.Environment.Remove(key);
+        foreach (var (k, v) in environment ?? new Dictionary<string, string>()) start.Environment[k] = v;
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {file}");
+        var child = new ChildProcess(name, process, timeline);
+        Running[child] = 0;
+        timeline.Log($"started {name} (pid {process.Id}): {Path.GetFileName(file)} {string.Join(' ', args)}");
+        return child;
+    }
+
+    void Received(string? line)
+    {
+        if (line is null) return;
+        lock (lines)
+        {
+            lines.Add((timeline.Now, line));
+            foreach (var waiter in waiters.Where(w => w.Match(line)).ToList())
+            {
+                waiters.Remove(waiter);
+                waiter.Found.TrySetResult(line);
+            }
+        }
+    }
+
+    public bool HasExited => exited.IsCompleted;
+
+    public int ExitCode => exitCode ?? throw new InvalidOperationException($"{Name} has not exited");
+
+    int? exitCode;
+
+    /// <summary>Everything the process printed so far (stdout and stderr interleaved as they came).</summary>
+    public string Output
+    {
+        get { lock (lines) return string.Join('\n', lines.Select(l => l.Line)); }
+    }
+
+    /// <summary>The output with the time of each line, at most the last <paramref name="last"/> lines.</summary>
+    public string Log(int last = 400)
+    {
+        lock (lines)
+        {
+            var text = new StringBuilder($"{Name} (pid {Id}{(exitCode is { } code ? $", exit {code}" : ", running")})\n");
+            if (lines.Count > last) text.AppendLine($"... {lines.Count - last} earlier lines left out");
+            foreach (var (at, line) in lines.Skip(Math.Max(0, lines.Count - last))) text.AppendLine($"[{at:mm\\:ss\\.f}] {line}");
+            return text.ToString();
+        }
+    }
+
+    /// <summary>The first output line (past or future) that <paramref name="match"/> accepts; fails if the process ends or time runs out first.</summary>
+    public async Task<string> WaitForLineAsync(Func<string, bool> match, TimeSpan timeout, string what)
+    {
+        var found = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (lines)
+        {
+            if (lines.FirstOrDefault(l => match(l.Line)).Line is { } seen) return seen;
+            waiters.Add((match, found));
+        }
+        var first = await Task.WhenAny(found.Task, exited, Task.Delay(timeout));
+        if (first == found.Task) return await found.Task;
+        lock (lines) waiters.RemoveAll(w => w.Found == found);
+        if (found.Task.IsCompleted) return await found.Task;
+        throw new TimeoutException(first == exited
+            ? $"{Name} exited ({exitCode}) before {what}"
+            : $"{Name} did not show {what} within {timeout.TotalSeconds:F0} s");
+    }
+
+    /// <summary>Waits for the process to end; returns its exit code, or null if it is still running when time is up.</summary>
+    public async Task<int?> WaitForExitAsync(TimeSpan timeout)
+    {
+        if (await Task.WhenAny(exited, Task.Delay(timeout)) != exited) return null;
+        await exited;
+        return exitCode;
+    }
+
+    /// <summary>SIGKILL to this process alone: no shutdown, no goodbye to the cluster, as when a machine dies.</summary>
+    public async Task KillAsync()
+    {
+        process.Kill(entireProcessTree: false); // SIGKILL on Linux
+        await WaitForExitAsync(TimeSpan.FromSeconds(10));
+        timeline.Log($"killed {Name} (pid {Id}) with SIGKILL");
+    }
+
+    void KillTree()
+    {
+        try
+        {
+            if (!exited.IsCompleted) process.Kill(entireProcessTree: true);
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception) { }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        KillTree();
+        try { await exited.WaitAsync(TimeSpan.FromSeconds(15)); }
+        catch (TimeoutException) { timeline.Log($"{Name} (pid {Id}) did not exit after SIGKILL within 15 s"); }
+        Running.TryRemove(this, out _);
+        process.Dispose();
+    }
+}
+
+/// <summary>HTTP to the processes the tests start.</summary>
+static class Http
+{
+    public static readonly HttpClient Client = new() { Timeout = TimeSpan.FromSeconds(20) };
+
+    /// <summary>Polls <paramref name="url"/> until it answers 200 or time is up; returns the last status (0 if none) and body.</summary>
+    public static async Task<(HttpStatusCode Status, string Body)> WaitForOkAsync(string url, TimeSpan timeout, Func<bool>? giveUp = null)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        (HttpStatusCode, string) last = (0, "no answer");
+        while (DateTime.UtcNow < deadline && giveUp?.Invoke() != true)
+        {
+            try
+            {
+                using var response = await Client.GetAsync(url);
+                last = (response.StatusCode, await response.Content.ReadAsStringAsync());
+                if (response.StatusCode == HttpStatusCode.OK) return last;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                last = (0, e.Message);
+            }
+            await Task.Delay(250);
+        }
+        return last;
+    }
+}
+
+/// <summary>Polls a condition until it holds or time is up.</summary>
+static class Eventually
+{
+    public static async Task<bool> TrueAsync(Func<Task<bool>> condition, TimeSpan timeout, TimeSpan? every = null)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await condition()) return true;
+            await Task.Delay(every ?? TimeSpan.FromMilliseconds(500));
+        }
+        return await condition();
+    }
+}

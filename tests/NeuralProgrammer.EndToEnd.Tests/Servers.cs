@@ -1,0 +1,250 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+
+namespace NeuralProgrammer.EndToEnd.Tests;
+
+/// <summary>A redis-server on a free 127.0.0.1 port, without persistence.</summary>
+sealed class RedisServer : IAsyncDisposable
+{
+    public ChildProcess Process { get; }
+    public int Port { get; }
+    public string ConnectionString => $"127.0.0.1:{Port}";
+
+    RedisServer(ChildProcess process, int port) => (Process, Port) = (process, port);
+
+    public static async Task<RedisServer> StartAsync(string directory, Timeline timeline)
+    {
+        var executable = Programs.Require("redis-server", "redis-server");
+        var port = Ports.Free(1)[0];
+        var process = ChildProcess.Start("redis", executable,
+            ["--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no",
+             "--protected-mode", "yes", "--dir", directory], timeline, workingDirectory: directory);
+        var server = new RedisServer(process, port);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (DateTime.UtcNow < deadline && !process.HasExited)
+        {
+            if (await server.PingAsync()) return server;
+            await Task.Delay(100);
+        }
+        await server.DisposeAsync();
+        throw new InvalidOperationException($"redis-server did not answer PING on port {port}:\n{process.Log()}");
+    }
+
+    async Task<bool> PingAsync()
+    {
+        try
+        {
+            using var client = new TcpClient();
+            await client.ConnectAsync(IPAddress.Loopback, Port);
+            var stream = client.GetStream();
+            await stream.WriteAsync("PING\r\n"u8.ToArray());
+            var buffer = new byte[16];
+            var read = await stream.ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(2));
+            return Encoding.ASCII.GetString(buffer, 0, read).StartsWith("+PONG", StringComparison.Ordinal);
+        }
+        catch (Exception e) when (e is SocketException or IOException or TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    public ValueTask DisposeAsync() => Process.DisposeAsync();
+}
+
+/// <summary>
+/// A silo process (<c>dotnet NeuralProgrammer.Silo.dll</c>) on free loopback ports, in the Redis cluster, with grain
+/// state and reminders in Redis. Settings go on its command line, as README's commands give them.
+/// </summary>
+sealed class SiloNode : IAsyncDisposable
+{
+    public string Name { get; }
+    public ChildProcess Process { get; }
+    public int SiloPort { get; }
+    public int GatewayPort { get; }
+    public int HttpPort { get; }
+    public string HttpUrl => $"http://127.0.0.1:{HttpPort}";
+    public string MetricsTarget => $"127.0.0.1:{HttpPort}";
+
+    SiloNode(string name, ChildProcess process, int[] ports) =>
+        (Name, Process, SiloPort, GatewayPort, HttpPort) = (name, process, ports[0], ports[1], ports[2]);
+
+    public static SiloNode Start(string name, string redis, bool dashboard, Timeline timeline)
+    {
+        var ports = Ports.Free(3);
+        var settings = new Dictionary<string, string>
+        {
+            ["urls"] = $"http://127.0.0.1:{ports[2]}",
+            ["Silo:SiloPort"] = ports[0].ToString(),
+            ["Silo:GatewayPort"] = ports[1].ToString(),
+            ["Silo:ListenAddress"] = "127.0.0.1",
+            ["Cluster:Provider"] = "Redis",
+            ["Cluster:Redis"] = redis,
+            ["Storage:Provider"] = "Redis",
+            ["Dashboard:Enabled"] = dashboard ? "true" : "false",
+            // One torch thread per operation: the silo's compute pool then has as many threads as cores.
+            ["Torch:Threads"] = "1",
+            // Keep the silo's log to what a test failure needs (membership, the grains' warnings), not its options.
+            ["Logging:LogLevel:Orleans.Runtime.SiloOptionsLogger"] = "Warning",
+        };
+        var args = new List<string> { Programs.SiloDll };
+        args.AddRange(settings.Select(kv => $"--{kv.Key}={kv.Value}"));
+        var process = ChildProcess.Start(name, "dotnet", args, timeline);
+        return new SiloNode(name, process, ports);
+    }
+
+    /// <summary>True if <paramref name="siloAddress"/> (Orleans' "S127.0.0.1:port:generation") is this silo.</summary>
+    public bool Is(string siloAddress) => siloAddress.Contains($"127.0.0.1:{SiloPort}:", StringComparison.Ordinal);
+
+    public async Task WaitUntilHealthyAsync(TimeSpan timeout)
+    {
+        var (status, body) = await Http.WaitForOkAsync(HttpUrl + "/healthz", timeout, () => Process.HasExited);
+        Assert.True(status == HttpStatusCode.OK, $"{Name}: /healthz answered {(int)status} {body}\n{Process.Log()}");
+    }
+
+    public async Task<string> MetricsAsync() => await Http.Client.GetStringAsync(HttpUrl + "/metrics");
+
+    public ValueTask DisposeAsync() => Process.DisposeAsync();
+}
+
+/// <summary>A Prometheus server on a free 127.0.0.1 port with its own storage, scraping the silos every second.</summary>
+sealed class PrometheusServer : IAsyncDisposable
+{
+    public const string ScrapeJob = "np-silos";
+
+    public ChildProcess Process { get; }
+    public int Port { get; }
+    public string Url => $"http://127.0.0.1:{Port}";
+    public string Configuration { get; }
+
+    PrometheusServer(ChildProcess process, int port, string configuration) => (Process, Port, Configuration) = (process, port, configuration);
+
+    /// <summary>
+    /// The scrape configuration. <c>honor_labels: true</c> keeps the metrics' own <c>job</c> label (the training job's
+    /// id); without it Prometheus would rename it to <c>exported_job</c> and put the scrape job's name in <c>job</c>.
+    /// </summary>
+    public static string ConfigFor(IEnumerable<string> targets) => $"""
+        global:
+          scrape_interval: 1s
+          scrape_timeout: 1s
+          evaluation_interval: 1s
+        scrape_configs:
+          - job_name: {ScrapeJob}
+            honor_labels: true
+            metrics_path: /metrics
+            static_configs:
+              - targets: [{string.Join(", ", targets.Select(t => $"'{t}'"))}]
+        """;
+
+    public static async Task<PrometheusServer> StartAsync(string directory, IEnumerable<string> targets, Timeline timeline)
+    {
+        var executable = Programs.Require("prometheus", "prometheus");
+        Directory.CreateDirectory(directory);
+        var config = ConfigFor(targets);
+        var configFile = Path.Combine(directory, "prometheus.yml");
+        await File.WriteAllTextAsync(configFile, config);
+        var port = Ports.Free(1)[0];
+        var process = ChildProcess.Start("prometheus", executable,
+        [
+            $"--config.file={configFile}", $"--storage.tsdb.path={Path.Combine(directory, "data")}",
+            $"--web.listen-address=127.0.0.1:{port}", "--log.level=warn",
+        ], timeline, workingDirectory: directory);
+        var server = new PrometheusServer(process, port, config);
+        var (status, body) = await Http.WaitForOkAsync(server.Url + "/-/ready", TimeSpan.FromSeconds(60), () => process.HasExited);
+        if (status != HttpStatusCode.OK)
+        {
+            await server.DisposeAsync();
+            throw new InvalidOperationException($"Prometheus is not ready: {(int)status} {body}\n{process.Log()}");
+        }
+        return server;
+    }
+
+    /// <summary>An instant query through the HTTP API: the result vector's samples (labels and value).</summary>
+    public async Task<IReadOnlyList<Sample>> QueryAsync(string promql)
+    {
+        var json = await Http.Client.GetStringAsync($"{Url}/api/v1/query?query={Uri.EscapeDataString(promql)}");
+        using var document = JsonDocument.Parse(json);
+        var root = document.RootElement;
+        Assert.True(root.GetProperty("status").GetString() == "success", $"query {promql}: {json}");
+        return root.GetProperty("data").GetProperty("result").EnumerateArray().Select(r => new Sample(
+            r.GetProperty("metric").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? ""),
+            double.Parse(r.GetProperty("value")[1].GetString()!, System.Globalization.CultureInfo.InvariantCulture))).ToList();
+    }
+
+    /// <summary>The scrape targets: address, health ("up", "down", "unknown") and last error.</summary>
+    public async Task<IReadOnlyList<(string Instance, string Health, string Error)>> TargetsAsync()
+    {
+        var json = await Http.Client.GetStringAsync($"{Url}/api/v1/targets?state=active");
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.GetProperty("data").GetProperty("activeTargets").EnumerateArray()
+            .Select(t => (t.GetProperty("labels").GetProperty("instance").GetString()!, t.GetProperty("health").GetString()!,
+                t.GetProperty("lastError").GetString() ?? ""))
+            .ToList();
+    }
+
+    public ValueTask DisposeAsync() => Process.DisposeAsync();
+
+    public sealed record Sample(IReadOnlyDictionary<string, string> Labels, double Value)
+    {
+        public override string ToString() => $"{{{string.Join(", ", Labels.Select(l => $"{l.Key}=\"{l.Value}\""))}}} {Value}";
+    }
+}
+
+/// <summary>The <c>np</c> console run as a user runs it: <c>dotnet np.dll ...</c>, in its own process.</summary>
+static class Np
+{
+    public sealed record Outcome(int ExitCode, string Output)
+    {
+        public override string ToString() => $"exit {ExitCode}\n{Output}";
+    }
+
+    public static ChildProcess Start(Timeline timeline, string workingDirectory, params string[] args) =>
+        ChildProcess.Start("np " + args[0], "dotnet", [Programs.NpDll, .. args], timeline,
+            new Dictionary<string, string> { ["NO_COLOR"] = "1" }, workingDirectory);
+
+    public static async Task<Outcome> RunAsync(Timeline timeline, string workingDirectory, TimeSpan timeout, params string[] args)
+    {
+        await using var process = Start(timeline, workingDirectory, args);
+        var exit = await process.WaitForExitAsync(timeout);
+        Assert.True(exit is not null, $"np {string.Join(' ', args)} did not finish within {timeout.TotalSeconds:F0} s:\n{process.Log()}");
+        return new Outcome(exit.Value, process.Output);
+    }
+}
+
+/// <summary>promtool check metrics, the exposition format's linter.</summary>
+static class Promtool
+{
+    public static async Task<(int ExitCode, string Output)> CheckMetricsAsync(string metrics)
+    {
+        var promtool = Programs.Require("promtool", "prometheus");
+        var start = new System.Diagnostics.ProcessStartInfo(promtool)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add("check");
+        start.ArgumentList.Add("metrics");
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.StandardInput.WriteAsync(metrics);
+        process.StandardInput.Close();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        return (process.ExitCode, (await stdout + await stderr).Trim());
+    }
+
+    /// <summary>
+    /// The metric families (HELP, TYPE and samples) whose names start with <paramref name="prefix"/>, as their own
+    /// exposition text.
+    /// </summary>
+    public static string Families(string metrics, string prefix) =>
+        string.Join('\n', metrics.Split('\n').Where(line =>
+            line.StartsWith(prefix, StringComparison.Ordinal)
+            || line.StartsWith("# HELP " + prefix, StringComparison.Ordinal)
+            || line.StartsWith("# TYPE " + prefix, StringComparison.Ordinal)
+            || line.StartsWith("# UNIT " + prefix, StringComparison.Ordinal)
+            || line == "# EOF")) + "\n";
+}
