@@ -17,6 +17,9 @@ public static class ComputePool
     public const string TorchThreadsKey = "Torch:Threads";
     public const string TorchDeviceKey = "Torch:Device";
 
+    /// <summary>The nice value of compute threads on Linux (0 is normal, 19 the lowest priority).</summary>
+    public const int ComputeNice = 5;
+
     static readonly object Gate = new();
     static ComputeScheduler? scheduler;
 
@@ -79,6 +82,7 @@ public static class ComputePool
             {
                 var thread = new Thread(() =>
                 {
+                    LowerPriority();
                     // Torch's intra-op thread count can be per thread (OpenMP): set it on each compute thread.
                     torch.set_num_threads(torchThreads);
                     foreach (var task in queue.GetConsumingEnumerable()) TryExecuteTask(task);
@@ -92,6 +96,24 @@ public static class ComputePool
         }
 
         public override int MaximumConcurrencyLevel => Threads;
+
+        /// <summary>
+        /// On Linux, gives the calling compute thread a nice value of <see cref="ComputeNice"/>, so that when the cores
+        /// are busy the silo's own threads (message handling, membership probes, status calls) run first. .NET's
+        /// thread priorities do nothing on Linux; setpriority on the thread id does. Lowering is always allowed.
+        /// </summary>
+        static void LowerPriority()
+        {
+            if (!OperatingSystem.IsLinux()) return;
+            try { _ = setpriority(0 /* PRIO_PROCESS: with a thread id, that thread */, gettid(), ComputeNice); }
+            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { }
+        }
+
+        [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+        static extern int setpriority(int which, int who, int priority);
+
+        [System.Runtime.InteropServices.DllImport("libc")]
+        static extern int gettid();
 
         protected override void QueueTask(Task task) => queue.Add(task);
 

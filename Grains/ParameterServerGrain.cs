@@ -17,7 +17,8 @@ namespace NeuralProgrammer.Grains;
 /// <summary>
 /// The parameter server of one job (DESIGN.md 2.2 step 3), on the job grain's silo. Torch work (averaging, the
 /// update, packing, evaluation) runs on <see cref="ComputePool"/>. Workers are spread over the active silos: the
-/// call that activates worker k carries the placement hint "silo k mod n" (silos in address order), so a job's
+/// call that activates worker k carries the placement hint "silo (i + k) mod n" (silos in address order, i this
+/// server's own), so worker 0 shares the server's silo (no serialization of its weights and gradients), a job's
 /// workers use every machine, and a worker re-activated after its silo died lands on a live one.
 /// </summary>
 [PreferLocalPlacement]
@@ -26,15 +27,17 @@ public sealed partial class ParameterServerGrain : Grain, IParameterServerGrain
     readonly ILogger<ParameterServerGrain> logger;
     readonly TrainingJobOptions options;
     readonly IClusterMembershipService membership;
+    readonly SiloAddress localSilo;
     Server? server;
     StepReport? lastStep;
 
     public ParameterServerGrain(ILogger<ParameterServerGrain> logger, IOptions<TrainingJobOptions> options,
-        IClusterMembershipService membership, IServiceProvider services)
+        IClusterMembershipService membership, ILocalSiloDetails siloDetails, IServiceProvider services)
     {
         this.logger = logger;
         this.options = options.Value;
         this.membership = membership;
+        localSilo = siloDetails.SiloAddress;
         ComputePool.Configure(services.GetService<IConfiguration>());
     }
 
@@ -82,7 +85,7 @@ public sealed partial class ParameterServerGrain : Grain, IParameterServerGrain
             {
                 try
                 {
-                    if (silos.Length > 0) RequestContext.Set(IPlacementDirector.PlacementHintKey, silos[k % silos.Length]);
+                    if (silos.Length > 0) RequestContext.Set(IPlacementDirector.PlacementHintKey, silos[(k + Math.Max(0, Array.IndexOf(silos, localSilo))) % silos.Length]);
                     return await worker.ComputeGradient(request);
                 }
                 catch (Exception exception) when (exception is not WorkerFailedException)

@@ -87,10 +87,18 @@ public sealed partial class TrainingJobGrain : Grain, ITrainingJobGrain, IRemind
     TrainingJobState S => stored.State;
     string JobId => this.GetPrimaryKeyString();
     IParameterServerGrain Server => GrainFactory.GetGrain<IParameterServerGrain>(JobId);
-    int BatchSize => JobSpecs.ToTrainingSpec(S.Spec!).HyperParameters.BatchSize;
+    // From the spec, once per activation.
+    int batchSize, evaluateEvery;
+
+    void ReadSpec()
+    {
+        var training = JobSpecs.ToTrainingSpec(S.Spec!);
+        (batchSize, evaluateEvery) = (training.HyperParameters.BatchSize, training.EvaluateEvery);
+    }
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        if (S.Spec is not null) ReadSpec();
         if (S.State == JobState.Running)
         {
             // This activation replaces one that was lost (its silo died or shut down): go on from the checkpoint.
@@ -121,6 +129,7 @@ public sealed partial class TrainingJobGrain : Grain, ITrainingJobGrain, IRemind
             Created = DateTimeOffset.UtcNow,
         };
         await stored.WriteStateAsync();
+        ReadSpec();
         Rewind();
         LogStarted(JobId, workers, training.Steps, training.HyperParameters.BatchSize);
         StartTimer();
@@ -237,7 +246,7 @@ public sealed partial class TrainingJobGrain : Grain, ITrainingJobGrain, IRemind
             serverFailures = 0;
             stepFailures = 0;
             OnStep(report, wall);
-            if (update % JobSpecs.ToTrainingSpec(S.Spec!).EvaluateEvery == 0 || update >= S.TotalUpdates)
+            if (update % evaluateEvery == 0 || update >= S.TotalUpdates)
                 await EvaluateAndCheckpoint();
             if (update >= S.TotalUpdates) await Complete();
             else if (Stopwatch.GetElapsedTime(windowStart) >= options.ProgressInterval) Publish();
@@ -328,7 +337,7 @@ public sealed partial class TrainingJobGrain : Grain, ITrainingJobGrain, IRemind
     {
         var evaluation = lastEvaluation ?? await Server.Evaluate(options.ProgramSamples);
         var finished = DateTimeOffset.UtcNow;
-        S.Result = new JobResult(JobId, S.Spec!, update, update * BatchSize, (finished - S.Created).TotalSeconds, evaluation.Accuracy,
+        S.Result = new JobResult(JobId, S.Spec!, update, update * batchSize, (finished - S.Created).TotalSeconds, evaluation.Accuracy,
             evaluation.CategoryAccuracy, evaluation.Programs, S.Curve.ToArray(), S.Workers, S.Resumes, S.WorkerRetries, finished);
         await Finish(JobState.Completed, null);
     }
@@ -402,7 +411,7 @@ public sealed partial class TrainingJobGrain : Grain, ITrainingJobGrain, IRemind
     JobProgress MakeProgress()
     {
         double seconds = Stopwatch.GetElapsedTime(windowStart).TotalSeconds;
-        double rate = windowSteps == 0 || seconds <= 0 || S.Spec is null ? 0 : windowSteps * (double)BatchSize / seconds;
+        double rate = windowSteps == 0 || seconds <= 0 || S.Spec is null ? 0 : windowSteps * (double)batchSize / seconds;
         return new JobProgress(JobId, S.State, update, S.TotalUpdates, lastLoss, rate, lastNoise,
             windowSteps == 0 ? 0 : windowCompute / windowSteps, windowSteps == 0 ? 0 : windowCommunication / windowSteps,
             S.Curve.LastOrDefault(), DateTimeOffset.UtcNow);

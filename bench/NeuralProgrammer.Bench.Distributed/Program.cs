@@ -34,7 +34,7 @@ Console.WriteLine($"machine: {Environment.MachineName}, {RuntimeInformation.OSDe
                   $"single column, d = {dimension}, {perWorker} examples per worker, {steps} timed steps after {warmup}");
 
 // Single-process reference first (the compute pool's threads set their own torch thread count when they start).
-var reference = new Dictionary<int, (double OneThread, double AllCores)>();
+var reference = new Dictionary<int, (Timing OneThread, Timing AllCores)>();
 foreach (var k in workerCounts)
 {
     reference[k] = (SingleProcess(Spec(k * perWorker), 1), SingleProcess(Spec(k * perWorker), Environment.ProcessorCount));
@@ -51,43 +51,53 @@ await using var cluster = builder.Build();
 await cluster.DeployAsync();
 Console.WriteLine($"cluster: {silos} silos in this process; compute pool {ComputePool.Threads} threads x {ComputePool.TorchThreads} torch threads");
 Console.WriteLine();
-Console.WriteLine($"{"K",2} {"batch",6} {"step ms",8} {"compute",8} {"comm",7} {"comm %",7} {"ex/s",7} | {"single-process ms (ex/s)",26} {"1 thread",20}");
+Console.WriteLine($"{"K",2} {"batch",6} {"step ms",8} {"compute",8} {"comm",7} {"comm %",7} {"ex/s",7} {"cpu ms",7} {"gc ms",6} {"gen2",5} | single process: ms (ex/s) cpu ms, {Environment.ProcessorCount} threads and 1 thread");
 
 foreach (var k in workerCounts)
 {
     var id = $"bench-k{k}-{Guid.NewGuid():N}"[..20];
     using var recorder = new StepRecorder(id);
     var job = cluster.Client.GetGrain<ITrainingJobGrain>(id);
-    var clock = Stopwatch.StartNew();
+    var cpu = new CpuClock();
+    int gen2 = GC.CollectionCount(2);
+    var paused = GC.GetTotalPauseDuration();
     await job.Start(JobSpecs.FromTrainingSpec(Spec(k * perWorker), k));
-    while ((await job.GetStatus()).State == JobState.Running) await Task.Delay(50);
+    while ((await job.GetStatus()).State == JobState.Running)
+    {
+        await Task.Delay(20);
+        cpu.Mark((await job.GetProgress()).Update, warmup);
+    }
     var status = await job.GetStatus();
     if (status.State != JobState.Completed) throw new InvalidOperationException($"K = {k}: {status.State} {status.Error}");
 
     var (compute, communication) = recorder.Timed(warmup);
+    double gcPause = (GC.GetTotalPauseDuration() - paused).TotalMilliseconds / (warmup + steps);
+    double gen2PerStep = (GC.CollectionCount(2) - gen2) / (double)(warmup + steps);
     double step = compute + communication;
     int batch = k * perWorker;
     var (oneThread, allCores) = reference[k];
-    Console.WriteLine($"{k,2} {batch,6} {step * 1000,8:F1} {compute * 1000,8:F1} {communication * 1000,7:F1} {communication / step,7:P0} {batch / step,7:F0} | " +
-                      $"{allCores * 1000,8:F1} ({batch / allCores,5:F0}) {Environment.ProcessorCount} threads {oneThread * 1000,8:F1} ({batch / oneThread,5:F0})");
+    Console.WriteLine($"{k,2} {batch,6} {step * 1000,8:F1} {compute * 1000,8:F1} {communication * 1000,7:F1} {communication / step,7:P0} {batch / step,7:F0} {cpu.MillisecondsPerStep,7:F1} {gcPause,6:F1} {gen2PerStep,5:F2} | " +
+                      $"{allCores.Seconds * 1000,7:F1} ({batch / allCores.Seconds,5:F0}) {allCores.CpuSeconds * 1000,6:F1}   {oneThread.Seconds * 1000,7:F1} ({batch / oneThread.Seconds,5:F0}) {oneThread.CpuSeconds * 1000,6:F1}");
 }
 Console.WriteLine();
 Console.WriteLine("step = compute + communication, means over the timed steps as the job measured them (np_step_duration_seconds).");
 Console.WriteLine("compute: the slowest worker's unpack/encode/forward/backward/pack, including its wait for a free compute thread when");
 Console.WriteLine("K workers share fewer cores, + the parameter server's averaging, clipping, noise, Adam and packing;");
 Console.WriteLine("communication: the rest of the step seen from the job grain (grain calls, serialization of weights and gradients");
-Console.WriteLine("between silos, scheduling).");
+Console.WriteLine("between silos, scheduling). cpu ms: CPU time of the whole process per step (all silos, the client, GC), which");
+Console.WriteLine("depends less than wall time on what else the machine runs. gc ms: GC pause per step; gen2: full collections per step.");
 
-static double SingleProcess(TrainingSpec spec, int threads)
+static Timing SingleProcess(TrainingSpec spec, int threads)
 {
     torch.set_num_threads(threads);
     using var trainer = new Trainer(spec);
     int warm = Math.Min(10, spec.Steps / 4);
     for (int i = 0; i < warm; i++) trainer.Step();
     var clock = Stopwatch.StartNew();
+    var cpu = Process.GetCurrentProcess().TotalProcessorTime;
     int n = 0;
     while (!trainer.Finished) { trainer.Step(); n++; }
-    return clock.Elapsed.TotalSeconds / Math.Max(1, n);
+    return new Timing(clock.Elapsed.TotalSeconds / Math.Max(1, n), (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds / Math.Max(1, n));
 }
 
 T ArgValue<T>(string name, T fallback) where T : IParsable<T> =>
@@ -97,6 +107,26 @@ string? ArgText(string name)
 {
     int i = Array.IndexOf(args, name);
     return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
+
+/// <summary>Wall and process CPU seconds per step.</summary>
+readonly record struct Timing(double Seconds, double CpuSeconds);
+
+/// <summary>Process CPU time per step between the first progress past the warm-up and the last one seen.</summary>
+sealed class CpuClock
+{
+    (long Update, TimeSpan Cpu)? first, last;
+
+    public void Mark(long update, int warmup)
+    {
+        if (update < warmup) return;
+        var now = (update, Process.GetCurrentProcess().TotalProcessorTime);
+        first ??= now;
+        last = now;
+    }
+
+    public double MillisecondsPerStep => first is { } a && last is { } b && b.Update > a.Update
+        ? (b.Cpu - a.Cpu).TotalMilliseconds / (b.Update - a.Update) : double.NaN;
 }
 
 /// <summary>The job's per-step compute and communication times, from its np_step_duration_seconds measurements.</summary>
