@@ -20,7 +20,9 @@ public static class TrainCommand
         var workers = new Option<int>("--workers") { Description = "Worker grains K; each computes the gradient of B/K examples", DefaultValueFactory = _ => 1 };
         var jobId = new Option<string?>("--job-id") { Description = "Id of the cluster job (default: generated)" };
         var local = new Option<bool>("--local") { Description = "Train in this process with the single-process trainer instead of on the cluster" };
-        var threads = new Option<int>("--threads") { Description = "Torch threads (default: all cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
+        // One intra-op thread by default: at batch 50 the ops are too small to split well, and on a busy machine
+        // torch threads that spin while they wait made steps 10-70x slower with 2 threads than with 1.
+        var threads = new Option<int>("--threads") { Description = "Torch intra-op threads of a --local run (default 1; more helps large batches on an idle machine)", DefaultValueFactory = _ => 1 };
         var output = new Option<string?>("--out") { Description = "Directory for result.json, curve.png and model.ckpt (default runs/<variant>-seed<seed>-<time>)" };
         var checkpoint = new Option<string?>("--checkpoint") { Description = "Train locally and write a checkpoint (weights + optimizer) here after every evaluation" };
         var resume = new Option<string?>("--resume") { Description = "Resume locally the run saved in this checkpoint (--steps raises its budget)" };

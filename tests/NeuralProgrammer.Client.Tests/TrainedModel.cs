@@ -7,7 +7,7 @@ public static class TrainedModel
     {
         var directory = Directory.CreateTempSubdirectory("np-client-tests-").FullName;
         var path = System.IO.Path.Combine(directory, "demo.ckpt");
-        var outcome = await Np.Run("train", "--checkpoint", path, "--threads", "1", "--out", System.IO.Path.Combine(directory, "run"));
+        var outcome = await Np.Run("train", "--checkpoint", path, "--out", System.IO.Path.Combine(directory, "run"));
         if (outcome.ExitCode != 0) throw new InvalidOperationException($"np train failed: {outcome.Error}\n{outcome.Output}");
         return path;
     });
