@@ -12,12 +12,11 @@ public static class LocalTraining
         Evaluation? final = null;
         if (Console.IsOutputRedirected)
         {
-            var progress = new Progress<TrainingProgress>(p =>
+            final = trainer.Run(new SynchronousProgress<TrainingProgress>(p =>
             {
                 if (p.LastEvaluation is { } e && e.Update == p.Update)
                     Console.WriteLine($"update {p.Update,7}/{p.TotalUpdates}  loss {e.Loss,10:F3}  accuracy {100 * e.Accuracy,6:F2}%  {p.ExamplesPerSecond,6:F0} ex/s");
-            });
-            final = trainer.Run(new SynchronousProgress<TrainingProgress>(progress), checkpoint, cancellation);
+            }), checkpoint, cancellation);
         }
         else
         {
@@ -40,9 +39,7 @@ public static class LocalTraining
 }
 
 /// <summary>Reports on the training thread itself (the default Progress posts to the thread pool, out of order).</summary>
-sealed class SynchronousProgress<T>(IProgress<T> inner) : IProgress<T>
+sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
 {
-    public SynchronousProgress(Action<T> action) : this(new ActionProgress(action)) { }
-    public void Report(T value) => inner.Report(value);
-    sealed class ActionProgress(Action<T> action) : IProgress<T> { public void Report(T value) => action(value); }
+    public void Report(T value) => report(value);
 }

@@ -37,14 +37,20 @@ public static class Checkpoint
     };
 
     public static void Save(Trainer trainer, string path) =>
-        Save(path, trainer.Spec, trainer.Update.Updates, trainer.Elapsed, trainer.Update.Weights, trainer.Update.FirstMoment,
-            trainer.Update.SecondMoment, trainer.Curve);
+        Save(path, trainer.Spec, trainer.Network, trainer.Update.Updates, trainer.Elapsed, trainer.Update.Weights,
+            trainer.Update.FirstMoment, trainer.Update.SecondMoment, trainer.Curve);
 
     /// <summary>Writes a checkpoint from its parts, e.g. a cluster job's weights and Adam moments.</summary>
     public static void Save(string path, TrainingSpec spec, long updates, TimeSpan elapsed, Tensor weights, Tensor firstMoment,
         Tensor secondMoment, IReadOnlyList<CurvePoint> curve)
     {
-        using var network = Trainer.CreateNetwork(spec);
+        using var network = Trainer.CreateNetwork(spec); // only for its layout: the weights are the given ones
+        Save(path, spec, network, updates, elapsed, weights, firstMoment, secondMoment, curve);
+    }
+
+    static void Save(string path, TrainingSpec spec, NeuralProgrammerNetwork network, long updates, TimeSpan elapsed, Tensor weights,
+        Tensor firstMoment, Tensor secondMoment, IReadOnlyList<CurvePoint> curve)
+    {
         var header = new CheckpointHeader(spec, updates, elapsed.TotalSeconds,
             network.Operations.Select(o => o.ToString()).ToList(), Data.Vocabulary.All.Words.ToList(),
             ParameterVector.Layout(network).Select(p => new ParameterShape(p.Name, p.Shape)).ToList(), curve.ToList());
