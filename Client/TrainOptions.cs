@@ -30,6 +30,7 @@ public sealed class TrainOptions
     public Option<int?> TemperatureSteps { get; } = new("--temperature-steps") { Description = "Updates over which the temperature anneals to 1" };
     public Option<double?> Entropy { get; } = new("--entropy") { Description = "Entropy bonus weight on the operation selection, annealed to 0" };
     public Option<int?> EntropySteps { get; } = new("--entropy-steps") { Description = "Updates over which the entropy weight anneals to 0" };
+    public Option<double?> Memory { get; } = new("--memory") { Description = "Weight of the program memory's loss (programs found from the answers that answer right), 0 = off" };
     public Option<int?> Dimension { get; } = new("--dim") { Description = "Hidden size d (paper: 256)" };
     public Option<bool?> Bidirectional { get; } = new("--bidirectional") { Description = "Bidirectional question RNN" };
     public Option<bool?> Attention { get; } = new("--attention") { Description = "Attention over the question states" };
@@ -37,7 +38,7 @@ public sealed class TrainOptions
 
     public IEnumerable<Option> All => [Preset, Variant, Categories, Steps, BatchSize, TrainingExamples, TestExamples, Seed, EvaluateEvery,
         LearningRate, Epsilon, Clip, Delta, Lambda, NoiseEta, NoiseGamma, NoisePer, Comparison, Temperature, TemperatureSteps, Entropy,
-        EntropySteps, Dimension, Bidirectional, Attention, Device];
+        EntropySteps, Memory, Dimension, Bidirectional, Attention, Device];
 
     /// <summary>The preset with every given option applied, validated; throws <see cref="ArgumentException"/> naming the bad option.</summary>
     public TrainingSpec ToSpec(ParseResult parse)
@@ -67,6 +68,7 @@ public sealed class TrainOptions
             TemperatureAnnealSteps = parse.GetValue(TemperatureSteps) ?? h.TemperatureAnnealSteps,
             EntropyWeight = parse.GetValue(Entropy) ?? h.EntropyWeight,
             EntropyAnnealSteps = parse.GetValue(EntropySteps) ?? h.EntropyAnnealSteps,
+            ProgramMemoryWeight = parse.GetValue(Memory) ?? h.ProgramMemoryWeight,
             Dimension = parse.GetValue(Dimension) ?? h.Dimension,
             BidirectionalQuestion = parse.GetValue(Bidirectional) ?? h.BidirectionalQuestion,
             QuestionAttention = parse.GetValue(Attention) ?? h.QuestionAttention,

@@ -75,4 +75,6 @@ public sealed record HyperParameterSpec
     [Id(18)] public int? TemperatureAnnealSteps { get; init; }
     [Id(19)] public double? EntropyWeight { get; init; }
     [Id(20)] public int? EntropyAnnealSteps { get; init; }
+    /// <summary>Weight of the program memory's loss; 0 = off.</summary>
+    [Id(21)] public double? ProgramMemoryWeight { get; init; }
 }

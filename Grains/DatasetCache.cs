@@ -1,18 +1,20 @@
 using NeuralProgrammer.Model.Data;
+using NeuralProgrammer.Model.Network;
+using NeuralProgrammer.Model.Programs;
 using NeuralProgrammer.Model.Training;
 
 namespace NeuralProgrammer.Grains;
 
 /// <summary>
-/// Generated data sets, shared by the grains of one process: the workers of a job that sit on the same silo generate
-/// its training set once. Data is a function of (variant, count, seed, split, categories), so every silo generates the
-/// same examples. Keeps the few most recently used sets.
+/// Generated data sets and program memories, shared by the grains of one process: the workers of a job that sit on
+/// the same silo generate its training set (and search its programs) once. Both are functions of (variant, count,
+/// seed, split, categories), so every silo builds the same. Keeps the few most recently used.
 /// </summary>
 static class DatasetCache
 {
     const int Capacity = 8;
     static readonly object Gate = new();
-    static readonly LinkedList<(string Key, Lazy<IReadOnlyList<Example>> Data)> Entries = new();
+    static readonly LinkedList<(string Key, Lazy<object> Value)> Entries = new();
 
     public static IReadOnlyList<Example> Training(TrainingSpec spec) =>
         Get(spec.Variant, spec.TrainingExamples, spec.Seed, DataSplit.Train, spec.Categories);
@@ -20,24 +22,35 @@ static class DatasetCache
     public static IReadOnlyList<Example> Test(TrainingSpec spec) =>
         Get(spec.Variant, spec.TestExamples, spec.TestSeed, DataSplit.Test, spec.Categories);
 
-    static IReadOnlyList<Example> Get(DatasetVariant variant, int count, int seed, DataSplit split, IReadOnlyList<TemplateCategory>? categories)
+    /// <summary>The program memory of a spec's training set (null when the spec does not use one).</summary>
+    public static ProgramMemory? Memory(TrainingSpec spec, IReadOnlyList<Example> trainingSet, NeuralProgrammerNetwork network) =>
+        spec.HyperParameters.ProgramMemoryWeight > 0
+            ? Cached($"memory|{Key(spec.Variant, spec.TrainingExamples, spec.Seed, DataSplit.Train, spec.Categories)}|{spec.HyperParameters.Steps}",
+                () => Trainer.CreateMemory(spec, trainingSet, network)!)
+            : null;
+
+    static IReadOnlyList<Example> Get(DatasetVariant variant, int count, int seed, DataSplit split, IReadOnlyList<TemplateCategory>? categories) =>
+        Cached(Key(variant, count, seed, split, categories), () => SyntheticData.Generate(variant, count, seed, split, categories));
+
+    static string Key(DatasetVariant variant, int count, int seed, DataSplit split, IReadOnlyList<TemplateCategory>? categories) =>
+        $"{variant}|{count}|{seed}|{split}|{(categories is null ? "*" : string.Join(",", categories))}";
+
+    static T Cached<T>(string key, Func<T> create) where T : class
     {
-        var key = $"{variant}|{count}|{seed}|{split}|{(categories is null ? "*" : string.Join(",", categories))}";
-        Lazy<IReadOnlyList<Example>> data;
+        Lazy<object> value;
         lock (Gate)
         {
             var node = Entries.First;
             while (node is not null && node.Value.Key != key) node = node.Next;
             if (node is null)
             {
-                node = new LinkedListNode<(string, Lazy<IReadOnlyList<Example>>)>(
-                    (key, new Lazy<IReadOnlyList<Example>>(() => SyntheticData.Generate(variant, count, seed, split, categories))));
+                node = new LinkedListNode<(string, Lazy<object>)>((key, new Lazy<object>(create)));
                 if (Entries.Count >= Capacity) Entries.RemoveLast();
             }
             else Entries.Remove(node);
             Entries.AddFirst(node);
-            data = node.Value.Data;
+            value = node.Value.Value;
         }
-        return data.Value;
+        return (T)value.Value;
     }
 }

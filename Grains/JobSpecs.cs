@@ -47,7 +47,7 @@ public static class JobSpecs
                 LearningRate = h.LearningRate, Beta1 = h.Beta1, Beta2 = h.Beta2, Epsilon = h.Epsilon, ClipNorm = h.ClipNorm,
                 NoiseEta = h.NoiseEta, NoiseGamma = h.NoiseGamma, NoisePer = h.NoisePer.ToString().ToLowerInvariant(),
                 SelectorTemperature = h.SelectorTemperature, TemperatureAnnealSteps = h.TemperatureAnnealSteps,
-                EntropyWeight = h.EntropyWeight, EntropyAnnealSteps = h.EntropyAnnealSteps,
+                EntropyWeight = h.EntropyWeight, EntropyAnnealSteps = h.EntropyAnnealSteps, ProgramMemoryWeight = h.ProgramMemoryWeight,
             },
         };
     }
@@ -177,6 +177,7 @@ public static class JobSpecs
         if (s.TemperatureAnnealSteps is { } temperatureSteps) h = h with { TemperatureAnnealSteps = temperatureSteps };
         if (s.EntropyWeight is { } entropy) h = h with { EntropyWeight = entropy };
         if (s.EntropyAnnealSteps is { } entropySteps) h = h with { EntropyAnnealSteps = entropySteps };
+        if (s.ProgramMemoryWeight is { } memory) h = h with { ProgramMemoryWeight = memory };
         return h;
     }
 

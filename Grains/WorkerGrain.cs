@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using NeuralProgrammer.Model;
 using NeuralProgrammer.Model.Data;
 using NeuralProgrammer.Model.Network;
+using NeuralProgrammer.Model.Programs;
 using NeuralProgrammer.Model.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -79,6 +80,7 @@ public sealed partial class WorkerGrain : Grain, IWorkerGrain
         readonly NeuralProgrammerNetwork network;
         readonly IReadOnlyList<Example> trainingSet;
         readonly MinibatchSchedule schedule;
+        readonly ProgramMemory? memory;
         readonly Device device;
 
         public Replica(WorkerAssignment assignment)
@@ -89,6 +91,7 @@ public sealed partial class WorkerGrain : Grain, IWorkerGrain
             trainingSet = DatasetCache.Training(spec);
             network = Trainer.CreateNetwork(spec);
             network.to(device);
+            memory = DatasetCache.Memory(spec, trainingSet, network);
             schedule = new MinibatchSchedule(spec.TrainingExamples, spec.HyperParameters.BatchSize, spec.Seed);
             GrainMetrics.WorkersActive.Add(1, GrainMetrics.Job(assignment.JobId));
         }
@@ -102,7 +105,7 @@ public sealed partial class WorkerGrain : Grain, IWorkerGrain
                 ParameterVector.SetWeights(network, flat);
             var examples = schedule.Indices(update, assignment.Worker, assignment.Workers).Select(i => trainingSet[i]).ToList();
             using var batch = EncodedBatch.Encode(examples, Vocabulary.All, ScalarType.Float32, device);
-            using var result = GradientComputation.Compute(network, batch, update);
+            using var result = GradientComputation.Compute(network, batch, update, memory);
             return (Packing.ToBytes(result.Gradient), result.ExampleCount, result.Loss);
         }
 

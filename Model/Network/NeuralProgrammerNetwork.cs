@@ -1,3 +1,4 @@
+using NeuralProgrammer.Model.Programs;
 using NeuralProgrammer.Model.Training;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -56,11 +57,8 @@ public sealed class NeuralProgrammerNetwork : nn.Module<EncodedBatch, Selection,
         var hard = selection.Hard;
         var temperature = hard ? 1.0 : selection.Temperature;
 
-        var (question, states) = question_rnn.forward(word_embeddings.forward(batch.Words), batch.WordMask);
-        var wordStates = states[.., 1..];
-        var numberStates = states.gather(1, batch.NumberPositions.unsqueeze(2).expand(-1, -1, states.shape[2]));
+        var (question, wordStates, numberStates, columns) = Encode(batch);
         var u = operation_embeddings;
-        var columns = word_embeddings.forward(batch.ColumnNames);                                 // P, [B, C, d]
 
         var greaterBeta = Pivot.Attention(numberStates, u[Combination.OperationIndex(Operation.Greater)], batch.NumberMask, hard);
         var lesserBeta = Pivot.Attention(numberStates, u[Combination.OperationIndex(Operation.Lesser)], batch.NumberMask, hard);
@@ -80,14 +78,12 @@ public sealed class NeuralProgrammerNetwork : nn.Module<EncodedBatch, Selection,
         var operationWeights = new Tensor[t];
         var columnWeights = new Tensor[t];
         var columnPadding = batch.ColumnMask.logical_not();
-        var select = question_attention is null ? selector.ForQuestion(question, u, columns) : null;
+        var select = Select(question, wordStates, batch.WordMask, columns);
 
         for (int step = 0; step < t; step++)
         {
             history = history_rnn.forward(context, history);
-            var (operationLogits, columnLogits) = select is not null
-                ? select(history)
-                : selector.forward(question_attention!.forward(question, wordStates, batch.WordMask, history), history, u, columns);
+            var (operationLogits, columnLogits) = select(history);
             columnLogits = columnLogits.masked_fill(columnPadding, double.NegativeInfinity);
             var alphaOperation = hard ? Pivot.OneHotArgmax(operationLogits) : Softmax(operationLogits, temperature);
             var alphaColumn = hard ? Pivot.OneHotArgmax(columnLogits) : Softmax(columnLogits, temperature);
@@ -116,6 +112,65 @@ public sealed class NeuralProgrammerNetwork : nn.Module<EncodedBatch, Selection,
             tensor.MoveToOuterDisposeScope();
         return output;
     }
+
+    /// <summary>
+    /// log π(p) of given hard programs, teacher-forced (the program memory's loss, DESIGN.md 1.8b): over the steps,
+    /// log α_op of the program's operation, log α_col of its column where the operation takes one, plus log β of each
+    /// pivot in use. The history RNN is fed the program's moves, with the argmax column where the operation takes none,
+    /// as at inference (1.6). Temperature 1: the likelihood is that of the model argmax inference reads. [B, K].
+    /// </summary>
+    public Tensor ProgramLogLikelihood(EncodedBatch batch, ProgramTargets programs)
+    {
+        using var scope = NewDisposeScope();
+        long b = batch.Size, k = programs.Mask.shape[1], t = programs.Operations.shape[2], d = HyperParameters.Dimension;
+        var (question, wordStates, numberStates, columns) = Encode(batch);
+        var u = operation_embeddings;
+
+        // log β of the greater and lesser pivots, [B, 2, N], picked per program, [B, K, 2].
+        var pivotLog = stack([Pivot.Logits(numberStates, u[Combination.OperationIndex(Operation.Greater)], batch.NumberMask),
+                              Pivot.Logits(numberStates, u[Combination.OperationIndex(Operation.Lesser)], batch.NumberMask)], 1).log_softmax(2);
+        var pivotPicked = pivotLog.unsqueeze(1).expand(b, k, 2, -1).gather(3, programs.Pivots.clamp_min(0).unsqueeze(3)).squeeze(3);
+        var total = where(programs.Pivots >= 0, pivotPicked, zeros_like(pivotPicked)).sum(2).view(b * k);
+
+        Tensor Repeat(Tensor x) => x.repeat_interleave(k, 0);
+        var columnsK = Repeat(columns);
+        var columnPadding = Repeat(batch.ColumnMask).logical_not();
+        var select = Select(Repeat(question), Repeat(wordStates), Repeat(batch.WordMask), columnsK);
+        var operations = programs.Operations.view(b * k, t);
+        var programColumns = programs.Columns.view(b * k, t);
+        var history = zeros(b * k, d, dtype: question.dtype, device: question.device);
+        var context = zeros(b * k, 2 * d, dtype: question.dtype, device: question.device);
+        for (int step = 0; step < t; step++)
+        {
+            history = history_rnn.forward(context, history);
+            var (operationLogits, columnLogits) = select(history);
+            columnLogits = columnLogits.masked_fill(columnPadding, double.NegativeInfinity);
+            var operation = operations[.., step];
+            var column = programColumns[.., step];
+            var takesColumn = column >= 0;
+            var columnOrArgmax = where(takesColumn, column, columnLogits.argmax(1));
+            var columnLog = columnLogits.log_softmax(1).gather(1, columnOrArgmax.unsqueeze(1)).squeeze(1);
+            total = total + operationLogits.log_softmax(1).gather(1, operation.unsqueeze(1)).squeeze(1)
+                          + where(takesColumn, columnLog, zeros_like(columnLog));
+            var chosenColumn = columnsK.gather(1, columnOrArgmax.view(-1, 1, 1).expand(-1, 1, d)).squeeze(1);
+            context = cat([u.index_select(0, operation), chosenColumn], 1);
+        }
+        return total.view(b, k).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>q [B, d], the question states z_1..z_Q [B, Q, d], Z [B, N, d] and P [B, C, d].</summary>
+    (Tensor Question, Tensor WordStates, Tensor NumberStates, Tensor Columns) Encode(EncodedBatch batch)
+    {
+        var (question, states) = question_rnn.forward(word_embeddings.forward(batch.Words), batch.WordMask);
+        var numberStates = states.gather(1, batch.NumberPositions.unsqueeze(2).expand(-1, -1, states.shape[2]));
+        return (question, states[.., 1..], numberStates, word_embeddings.forward(batch.ColumnNames));
+    }
+
+    /// <summary>The selector's logits as a function of h_t: with question attention when enabled, else with q's share precomputed.</summary>
+    Func<Tensor, (Tensor Operation, Tensor Column)> Select(Tensor question, Tensor wordStates, Tensor wordMask, Tensor columns) =>
+        question_attention is null
+            ? selector.ForQuestion(question, operation_embeddings, columns)
+            : history => selector.forward(question_attention.forward(question, wordStates, wordMask, history), history, operation_embeddings, columns);
 
     static Tensor Softmax(Tensor logits, double temperature) => (temperature == 1 ? logits : logits / temperature).softmax(1);
 }

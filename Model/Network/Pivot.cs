@@ -15,9 +15,13 @@ public static class Pivot
     /// <param name="numberMask">[B, N] true for a real number.</param>
     public static Tensor Attention(Tensor numberStates, Tensor operation, Tensor numberMask, bool hard)
     {
-        var logits = numberStates.matmul(operation).masked_fill(numberMask.logical_not(), double.NegativeInfinity);
+        var logits = Logits(numberStates, operation, numberMask);
         return hard ? OneHotArgmax(logits) : logits.softmax(1);
     }
+
+    /// <summary>Z·u, −∞ where there is no number, [B, N].</summary>
+    public static Tensor Logits(Tensor numberStates, Tensor operation, Tensor numberMask) =>
+        numberStates.matmul(operation).masked_fill(numberMask.logical_not(), double.NegativeInfinity);
 
     /// <summary>Σ_k β(k) qn_k, [B].</summary>
     public static Tensor Value(Tensor beta, Tensor numbers) => (beta * numbers).sum(1);

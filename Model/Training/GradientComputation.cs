@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using NeuralProgrammer.Model.Network;
+using NeuralProgrammer.Model.Programs;
 using static TorchSharp.torch;
 
 namespace NeuralProgrammer.Model.Training;
@@ -9,9 +10,10 @@ public static class GradientComputation
 {
     /// <summary>
     /// Soft forward pass with the selector temperature of update <paramref name="update"/>, the loss of DESIGN.md 1.5 minus
-    /// the scheduled entropy bonus, backward, and the flat gradient (caller disposes). The gradient is of the batch mean.
+    /// the scheduled entropy bonus, plus the program memory's loss when a memory is given and weighted, backward, and
+    /// the flat gradient (caller disposes). The gradient is of the batch mean. The reported loss is the paper's alone.
     /// </summary>
-    public static GradientResult Compute(NeuralProgrammerNetwork network, EncodedBatch batch, long update)
+    public static GradientResult Compute(NeuralProgrammerNetwork network, EncodedBatch batch, long update, ProgramMemory? memory = null)
     {
         var hyperParameters = network.HyperParameters;
         var clock = Stopwatch.StartNew();
@@ -22,6 +24,12 @@ public static class GradientComputation
         var loss = Loss.Compute(output, batch, hyperParameters.HuberDelta, hyperParameters.LookupWeight);
         var entropyWeight = hyperParameters.EntropyWeightAt(update);
         var objective = entropyWeight > 0 ? loss - entropyWeight * Loss.OperationEntropy(output) : loss;
+        if (memory is not null && hyperParameters.ProgramMemoryWeight > 0)
+        {
+            using var programs = ProgramTargets.Encode(batch.Examples, memory, hyperParameters.Steps, batch.Words.device);
+            var logLikelihood = network.ProgramLogLikelihood(batch, programs);
+            objective = objective + hyperParameters.ProgramMemoryWeight * Loss.ProgramMemory(logLikelihood, programs.Mask);
+        }
         var forward = clock.Elapsed;
         clock.Restart();
         objective.backward();

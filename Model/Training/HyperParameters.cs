@@ -42,6 +42,11 @@ public sealed record HyperParameters
     /// <summary>Weight w of the bonus −w·H(α_op) at step 0, annealed linearly to 0 over <see cref="EntropyAnnealSteps"/>.</summary>
     public double EntropyWeight { get; init; }
     public int EntropyAnnealSteps { get; init; }
+    /// <summary>
+    /// Weight w of the program memory's loss −w·log Σ_{p ∈ memory} π(p) (Programs/ProgramMemory), added to the paper's loss
+    /// for questions whose memory holds a program that answers right; 0 turns the memory off.
+    /// </summary>
+    public double ProgramMemoryWeight { get; init; }
 
     public static HyperParameters Default { get; } = new();
 
@@ -77,6 +82,7 @@ public sealed record HyperParameters
                      (LearningRate, nameof(LearningRate)), (Beta1, nameof(Beta1)), (Beta2, nameof(Beta2)), (Epsilon, nameof(Epsilon)),
                      (ClipNorm, nameof(ClipNorm)), (NoiseEta, nameof(NoiseEta)), (NoiseGamma, nameof(NoiseGamma)),
                      (SelectorTemperature, nameof(SelectorTemperature)), (EntropyWeight, nameof(EntropyWeight)),
+                     (ProgramMemoryWeight, nameof(ProgramMemoryWeight)),
                  })
             Finite(value, field);
         if (problems.Count > 0) return problems;
@@ -100,6 +106,7 @@ public sealed record HyperParameters
         Check(TemperatureAnnealSteps >= 0, nameof(TemperatureAnnealSteps), TemperatureAnnealSteps, "must not be negative");
         Check(EntropyWeight >= 0, nameof(EntropyWeight), EntropyWeight, "must not be negative");
         Check(EntropyAnnealSteps >= 0, nameof(EntropyAnnealSteps), EntropyAnnealSteps, "must not be negative");
+        Check(ProgramMemoryWeight >= 0, nameof(ProgramMemoryWeight), ProgramMemoryWeight, "must not be negative (0 turns the program memory off)");
         return problems;
     }
 

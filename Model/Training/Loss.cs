@@ -27,6 +27,19 @@ public static class Loss
         return (batch.IsScalar * huber + batch.IsLookup * lookupWeight * lookup).mean();
     }
 
+    /// <summary>
+    /// The program memory's loss: −log Σ_{p ∈ memory} π(p) per example (marginal likelihood of the remembered programs,
+    /// so the network may settle on any of them), 0 for examples without one, averaged over the whole batch.
+    /// </summary>
+    /// <param name="logLikelihood">[B, K] log π(p) of each memory slot.</param>
+    /// <param name="mask">[B, K] the filled slots.</param>
+    public static Tensor ProgramMemory(Tensor logLikelihood, Tensor mask)
+    {
+        // A finite fill keeps examples without programs free of NaN gradients (they are zeroed by where).
+        var logMarginal = logLikelihood.masked_fill(mask.logical_not(), -1e9).logsumexp(1);
+        return where(mask.any(1), -logMarginal, zeros_like(logMarginal)).mean();
+    }
+
     /// <summary>H(α_op) per step, averaged over steps and examples.</summary>
     public static Tensor OperationEntropy(NetworkOutput output)
     {

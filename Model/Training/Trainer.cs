@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using NeuralProgrammer.Model.Data;
 using NeuralProgrammer.Model.Network;
+using NeuralProgrammer.Model.Programs;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -27,6 +28,8 @@ public sealed class Trainer : IDisposable
     public NeuralProgrammerNetwork Network { get; }
     public ParameterUpdate Update { get; }
     public Device Device { get; }
+    /// <summary>The program memory of the training set, when the spec weights its loss.</summary>
+    public ProgramMemory? Memory { get; }
     public IReadOnlyList<CurvePoint> Curve => curve;
     public TimeSpan Elapsed => previousElapsed + clock.Elapsed;
 
@@ -39,6 +42,7 @@ public sealed class Trainer : IDisposable
         TestSet = SyntheticData.Generate(spec.Variant, spec.TestExamples, spec.TestSeed, DataSplit.Test, spec.Categories);
         Network = CreateNetwork(spec);
         Network.to(Device);
+        Memory = CreateMemory(spec, TrainingSet, Network);
         schedule = new MinibatchSchedule(spec.TrainingExamples, spec.HyperParameters.BatchSize, spec.Seed);
         using var weights = ParameterVector.Weights(Network);
         Update = new ParameterUpdate(weights, spec.HyperParameters, spec.Seed, schedule.UpdatesPerEpoch);
@@ -47,6 +51,10 @@ public sealed class Trainer : IDisposable
     /// <summary>The network a spec starts from: its seed's initial weights, the operations of its variant.</summary>
     public static NeuralProgrammerNetwork CreateNetwork(TrainingSpec spec) =>
         new(Vocabulary.All.Count, Operations.For(spec.Variant.Facts().MaxTextColumns > 0), spec.HyperParameters, spec.Seed);
+
+    /// <summary>The program memory a spec trains with (null when its weight is 0), built from its training set.</summary>
+    public static ProgramMemory? CreateMemory(TrainingSpec spec, IReadOnlyList<Example> trainingSet, NeuralProgrammerNetwork network) =>
+        spec.HyperParameters.ProgramMemoryWeight > 0 ? ProgramMemory.Build(trainingSet, network.Operations, spec.HyperParameters.Steps) : null;
 
     public bool Finished => Update.Updates >= Spec.Steps;
 
@@ -57,7 +65,7 @@ public sealed class Trainer : IDisposable
         Update.PrepareNoise();
         var batchExamples = schedule.Indices(Update.Updates).Select(i => TrainingSet[i]).ToList();
         using var batch = EncodedBatch.Encode(batchExamples, Vocabulary, ScalarType.Float32, Device);
-        using var result = GradientComputation.Compute(Network, batch, Update.Updates);
+        using var result = GradientComputation.Compute(Network, batch, Update.Updates, Memory);
         Update.Apply(result.Gradient, timings?.Update);
         ParameterVector.SetWeights(Network, Update.Weights);
         timings?.Add(result.Forward, result.Backward);

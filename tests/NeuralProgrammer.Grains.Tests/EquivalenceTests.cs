@@ -13,7 +13,7 @@ public class EquivalenceTests(ClusterFixture fixture)
 {
     const double Tolerance = 1e-5;
 
-    static TrainingSpec Small(double noiseEta, int batch = 20) => new()
+    static TrainingSpec Small(double noiseEta, int batch = 20, double memory = 0) => new()
     {
         Variant = DatasetVariant.Columns3,
         TrainingExamples = 200,
@@ -21,7 +21,7 @@ public class EquivalenceTests(ClusterFixture fixture)
         Steps = 12,
         EvaluateEvery = 12,
         Seed = 3,
-        HyperParameters = HyperParameters.Default with { Dimension = 16, BatchSize = batch, NoiseEta = noiseEta },
+        HyperParameters = HyperParameters.Default with { Dimension = 16, BatchSize = batch, NoiseEta = noiseEta, ProgramMemoryWeight = memory },
     };
 
     static float[] SingleProcess(TrainingSpec spec) => Jobs.SingleProcess(spec);
@@ -49,11 +49,12 @@ public class EquivalenceTests(ClusterFixture fixture)
     }
 
     [Theory]
-    [InlineData(0.0)]
-    [InlineData(1.0)]
-    public async Task FourWorkersWithAQuarterBatchEachMatchTheFullBatch(double noiseEta)
+    [InlineData(0.0, 0.0)]
+    [InlineData(1.0, 0.0)]
+    [InlineData(1.0, 100.0)]
+    public async Task FourWorkersWithAQuarterBatchEachMatchTheFullBatch(double noiseEta, double programMemory)
     {
-        var spec = Small(noiseEta, batch: 20);
+        var spec = Small(noiseEta, batch: 20, programMemory);
         var reference = SingleProcess(spec);
         var quarter = JobSpecs.FromTrainingSpec(spec, workers: 4) with { BatchPerWorker = 5 };
         quarter = quarter with { HyperParameters = quarter.HyperParameters! with { BatchSize = null } };

@@ -33,7 +33,7 @@ public class JobSpecTests
     [Fact]
     public void ATrainingSpecRoundTrips()
     {
-        var spec = TrainingPresets.Demo with { Seed = 0, HyperParameters = TrainingPresets.Demo.HyperParameters with { NoisePer = NoiseUnit.Epoch, Dimension = 32 } };
+        var spec = TrainingPresets.Demo with { Seed = 0, HyperParameters = TrainingPresets.Demo.HyperParameters with { NoisePer = NoiseUnit.Epoch, Dimension = 32, ProgramMemoryWeight = 7 } };
         var (back, workers) = JobSpecs.Resolve(JobSpecs.FromTrainingSpec(spec, 3));
         Assert.Equal(3, workers);
         Assert.Equal(spec.HyperParameters, back.HyperParameters);

@@ -1,5 +1,6 @@
 using NeuralProgrammer.Model.Data;
 using NeuralProgrammer.Model.Network;
+using NeuralProgrammer.Model.Programs;
 using NeuralProgrammer.Model.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -9,24 +10,27 @@ namespace NeuralProgrammer.Tests.Network;
 /// <summary>The gradient of the full training objective against central finite differences, float64, tiny model.</summary>
 public class GradientCheckTests
 {
-    public static TheoryData<string, DatasetVariant, bool, bool, ComparisonMode, double, double> Configurations => new()
+    public static TheoryData<string, DatasetVariant, bool, bool, ComparisonMode, double, double, double> Configurations => new()
     {
-        { "numeric", DatasetVariant.SingleColumn, false, false, ComparisonMode.Expected, 1, 0 },
-        { "paper comparison", DatasetVariant.Columns3, false, false, ComparisonMode.Paper, 1, 0 },
-        { "text match, bidirectional, attention", DatasetVariant.TextMatch2, true, true, ComparisonMode.Expected, 1, 0 },
-        { "temperature and entropy bonus", DatasetVariant.Columns3, false, false, ComparisonMode.Expected, 3, 0.5 },
+        { "numeric", DatasetVariant.SingleColumn, false, false, ComparisonMode.Expected, 1, 0, 0 },
+        { "paper comparison", DatasetVariant.Columns3, false, false, ComparisonMode.Paper, 1, 0, 0 },
+        { "text match, bidirectional, attention", DatasetVariant.TextMatch2, true, true, ComparisonMode.Expected, 1, 0, 0 },
+        { "temperature and entropy bonus", DatasetVariant.Columns3, false, false, ComparisonMode.Expected, 3, 0.5, 0 },
+        { "program memory", DatasetVariant.Columns3, false, false, ComparisonMode.Expected, 1, 0, 20 },
+        { "program memory, text match, attention", DatasetVariant.TextMatch2, false, true, ComparisonMode.Expected, 1, 0, 20 },
     };
 
     [Theory]
     [MemberData(nameof(Configurations))]
     public void EveryParameterGroupMatchesFiniteDifferences(string name, DatasetVariant variant, bool bidirectional, bool attention,
-        ComparisonMode comparison, double temperature, double entropy)
+        ComparisonMode comparison, double temperature, double entropy, double memoryWeight)
     {
         var hyperParameters = HyperParameters.Default with
         {
             Dimension = 4, BidirectionalQuestion = bidirectional, QuestionAttention = attention, Comparison = comparison,
             SelectorTemperature = temperature, TemperatureAnnealSteps = temperature == 1 ? 0 : 100,
             EntropyWeight = entropy, EntropyAnnealSteps = entropy == 0 ? 0 : 100, InitScale = 0.5, HuberDelta = 25,
+            ProgramMemoryWeight = memoryWeight,
         };
         var examples = SyntheticData.Generate(variant, 6, seed: 11, DataSplit.Train);
         Assert.Contains(examples, e => e.Answer is ScalarAnswer);
@@ -35,8 +39,11 @@ public class GradientCheckTests
         network.to(ScalarType.Float64);
         using var batch = EncodedBatch.Encode(examples, Vocabulary.All, ScalarType.Float64);
         const long update = 10;
+        var memory = memoryWeight > 0 ? ProgramMemory.Build(examples, network.Operations, hyperParameters.Steps) : null;
+        if (memory is not null) Assert.True(memory.ExamplesCovered >= 3, memory.ToString());
+        using var programs = memory is null ? null : ProgramTargets.Encode(examples, memory, hyperParameters.Steps, CPU);
 
-        using var analytic = GradientComputation.Compute(network, batch, update);
+        using var analytic = GradientComputation.Compute(network, batch, update, memory);
         var gradient = analytic.Gradient.data<double>().ToArray();
 
         double Objective()
@@ -46,7 +53,9 @@ public class GradientCheckTests
             using var output = network.forward(batch, Selection.Soft(hyperParameters.TemperatureAt(update)));
             var loss = Loss.Compute(output, batch, hyperParameters.HuberDelta, hyperParameters.LookupWeight);
             var w = hyperParameters.EntropyWeightAt(update);
-            return (w > 0 ? loss - w * Loss.OperationEntropy(output) : loss).item<double>();
+            if (w > 0) loss = loss - w * Loss.OperationEntropy(output);
+            if (programs is not null) loss = loss + memoryWeight * Loss.ProgramMemory(network.ProgramLogLikelihood(batch, programs), programs.Mask);
+            return loss.item<double>();
         }
 
         var random = new Random(1);

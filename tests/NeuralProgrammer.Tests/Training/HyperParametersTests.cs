@@ -20,6 +20,8 @@ public class HyperParametersTests
     [InlineData(nameof(HyperParameters.ClipNorm), -1.0)]
     [InlineData(nameof(HyperParameters.HuberDelta), 0.0)]
     [InlineData(nameof(HyperParameters.SelectorTemperature), 0.0)]
+    [InlineData(nameof(HyperParameters.ProgramMemoryWeight), double.NaN)]
+    [InlineData(nameof(HyperParameters.ProgramMemoryWeight), -1.0)]
     public void BadValuesAreRejectedByName(string field, double value)
     {
         var h = (HyperParameters)typeof(HyperParameters).GetMethod("<Clone>$")!.Invoke(HyperParameters.Default, null)!;

@@ -1,0 +1,75 @@
+using NeuralProgrammer.Model.Data;
+using NeuralProgrammer.Model.Network;
+using NeuralProgrammer.Model.Programs;
+
+namespace NeuralProgrammer.Tests.Programs;
+
+/// <summary>The program memory: what the search finds from answers alone, on the paper's data.</summary>
+public class ProgramMemoryTests
+{
+    static ProgramMemory Build(DatasetVariant variant, int count, int seed = 1, IReadOnlyList<TemplateCategory>? categories = null) =>
+        ProgramMemory.Build(SyntheticData.Generate(variant, count, seed, DataSplit.Train, categories), Operations.For(variant.Facts().MaxTextColumns > 0), 4);
+
+    [Fact]
+    public void TheSearchFindsThePapersProgramsForDifferenceQuestions()
+    {
+        var examples = SyntheticData.Generate(DatasetVariant.SingleColumn, 2_000, 1, DataSplit.Train);
+        var memory = ProgramMemory.Build(examples, Operations.Numeric, 4);
+        Assert.Equal(23, memory.Questions);
+        Assert.Equal(23, memory.QuestionsCovered);
+        Assert.Equal(examples.Count, memory.ExamplesCovered);
+
+        string First(string template) => memory.For(examples.First(e => e.Template == template))[0].ToString();
+        // The paper's own program for "sum diff count" (DESIGN.md 1.3), found from the answers alone.
+        Assert.Equal("sum A → reset → count → difference", First("sum diff count"));
+        Assert.Equal("count → reset → sum A → difference", First("count diff sum"));
+        // Cheapest first: the fewest moves that are not reset.
+        Assert.Equal("reset → reset → reset → sum A", First("sum"));
+        Assert.Equal("reset → reset → greater n1 A → print A", First("greater n print"));
+    }
+
+    [Theory]
+    [InlineData(DatasetVariant.Columns3)]
+    [InlineData(DatasetVariant.TextMatch2)]
+    [InlineData(DatasetVariant.WordVariability1)]
+    public void RememberedProgramsAnswerTheirQuestionsOnOtherTables(DatasetVariant variant)
+    {
+        var memory = Build(variant, 20_000);
+        Assert.True(memory.ExamplesCovered >= 0.95 * memory.Examples, memory.ToString());
+        // Fresh tables: the test distribution (more rows, wider values), none seen by the search.
+        var test = SyntheticData.Generate(variant, 2_000, 99, DataSplit.Test);
+        int withPrograms = 0, answered = 0;
+        foreach (var example in test)
+        {
+            var programs = memory.For(example);
+            if (programs.Count == 0) continue;
+            withPrograms++;
+            var execution = new ProgramExecution(example);
+            if (programs.All(execution.Answers)) answered++;
+        }
+        Assert.True(withPrograms > test.Count / 2, $"{withPrograms} of {test.Count} test questions were in the memory");
+        Assert.True(answered >= 0.99 * withPrograms, $"all remembered programs right on {answered} of {withPrograms} test questions");
+    }
+
+    [Fact]
+    public void AProgramUsesOnePivotPerComparisonOperation()
+    {
+        var example = SyntheticData.Generate(DatasetVariant.SingleColumn, 200, 2, DataSplit.Train).First(e => e.Question.Numbers.Count == 2);
+        var execution = new ProgramExecution(example);
+        var first = execution.Apply(execution.Initial, new ProgramMove(Operation.Greater, 0, 0))!.Value;
+        Assert.Null(execution.Apply(first, new ProgramMove(Operation.Greater, 0, 1)));
+        Assert.NotNull(execution.Apply(first, new ProgramMove(Operation.Greater, 0, 0)));
+        Assert.NotNull(execution.Apply(first, new ProgramMove(Operation.Lesser, 0, 1)));
+    }
+
+    [Fact]
+    public void ProgramsMoveBetweenTablesByColumnName()
+    {
+        var program = new HardProgram([new(Operation.Reset), new(Operation.Reset), new(Operation.Greater, 1, 0), new(Operation.Sum, 2)], ["A", "C", "E"]);
+        Table Columns(params string[] names) => new(names.Select(n => new TableColumn(n, [1.0])).ToList());
+        var moved = program.For(Columns("A", "B", "C", "D", "E"))!;
+        Assert.Equal([-1, -1, 2, 4], moved.Steps.Select(s => s.Column));
+        Assert.Equal(program.ToString(), moved.ToString());
+        Assert.Null(program.For(Columns("A", "C")));
+    }
+}
