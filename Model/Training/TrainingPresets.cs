@@ -31,10 +31,36 @@ public static class TrainingPresets
         HyperParameters = HyperParameters.Default with { QuestionAttention = variant == DatasetVariant.Columns10, BidirectionalQuestion = variant.Facts().MaxColumns >= 5 },
     };
 
-    public static IReadOnlyList<string> Names { get; } = ["demo", .. DatasetVariants.Names];
+    /// <summary>Suffix of the presets that train with the program memory.</summary>
+    public const string MemorySuffix = "-memory";
 
-    public static TrainingSpec Get(string name) =>
-        name.Trim().ToLowerInvariant() == "demo" ? Demo
-        : DatasetVariants.TryParse(name, out var variant) ? Paper(variant)
-        : throw new ArgumentException($"Unknown preset '{name}'. Valid presets: {string.Join(", ", Names)}.", nameof(name));
+    /// <summary>The program memory's loss weight in the memory presets: large enough that its gradient, not the soft loss's, leads after clipping.</summary>
+    public const double MemoryWeight = 1_000;
+
+    /// <summary>
+    /// A variant at the paper's settings plus the program memory (Programs/ProgramMemory): the same data, network,
+    /// loss, optimiser and gradient noise, and the remembered programs' likelihood weighted by <see cref="MemoryWeight"/>.
+    /// The update budget is sized to the variant (training examples seen = updates × 50).
+    /// </summary>
+    public static TrainingSpec WithMemory(DatasetVariant variant)
+    {
+        var paper = Paper(variant);
+        return paper with
+        {
+            Steps = variant.Facts().MaxColumns switch { 1 => 2_000, <= 3 => 4_000, _ => 6_000 },
+            EvaluateEvery = 250,
+            HyperParameters = paper.HyperParameters with { ProgramMemoryWeight = MemoryWeight },
+        };
+    }
+
+    public static IReadOnlyList<string> Names { get; } = ["demo", .. DatasetVariants.Names, .. DatasetVariants.Names.Select(n => n + MemorySuffix)];
+
+    public static TrainingSpec Get(string name)
+    {
+        var key = name.Trim().ToLowerInvariant();
+        if (key == "demo") return Demo;
+        if (DatasetVariants.TryParse(key, out var variant)) return Paper(variant);
+        if (key.EndsWith(MemorySuffix, StringComparison.Ordinal) && DatasetVariants.TryParse(key[..^MemorySuffix.Length], out variant)) return WithMemory(variant);
+        throw new ArgumentException($"Unknown preset '{name}'. Valid presets: {string.Join(", ", Names)}.", nameof(name));
+    }
 }

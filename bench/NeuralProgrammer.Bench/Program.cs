@@ -8,15 +8,18 @@ using static TorchSharp.torch;
 
 // Prints training and inference throughput of the model for batch 1, 50 and 500 on the single-column and 5-column
 // variants, with a per-phase split of a training step and the resident memory.
-// Usage: bench [--threads N] [--seconds S] [--variants single-column,5-columns] [--batches 1,50,500]
+// Usage: bench [--threads N] [--seconds S] [--variants single-column,5-columns] [--batches 1,50,500] [--memory W]
+// (--memory: train with the program memory's loss at weight W; the memory is built before timing starts)
 int threads = ArgValue("--threads", Environment.ProcessorCount);
 double seconds = ArgValue("--seconds", 3.0);
 var variants = ArgText("--variants", "single-column,5-columns").Split(',').Select(DatasetVariants.Parse).ToArray();
 var batches = ArgText("--batches", "1,50,500").Split(',').Select(int.Parse).ToArray();
+double memoryWeight = ArgValue("--memory", 0.0);
 set_num_threads(threads);
 
 Console.WriteLine($"machine: {Environment.MachineName}, {RuntimeInformation.OSDescription}, {RuntimeInformation.ProcessArchitecture}, " +
-                  $"{Environment.ProcessorCount} cores; torch threads {get_num_threads()}; TorchSharp {typeof(torch).Assembly.GetName().Version}");
+                  $"{Environment.ProcessorCount} cores; torch threads {get_num_threads()}; TorchSharp {typeof(torch).Assembly.GetName().Version}" +
+                  (memoryWeight > 0 ? $"; program memory weight {memoryWeight}" : ""));
 Console.WriteLine($"{"variant",-14} {"batch",6} {"train ex/s",11} {"infer ex/s",11} {"step ms",8} {"fwd",6} {"bwd",6} {"clip",6} {"noise",6} {"adam",6} {"copy",6}");
 
 foreach (var variant in variants)
@@ -25,7 +28,7 @@ foreach (var batchSize in batches)
     var spec = new TrainingSpec
     {
         Variant = variant, TrainingExamples = Math.Max(2_000, batchSize * 4), TestExamples = 500, Seed = 1,
-        HyperParameters = HyperParameters.Default with { BatchSize = batchSize },
+        HyperParameters = HyperParameters.Default with { BatchSize = batchSize, ProgramMemoryWeight = memoryWeight },
     };
     using var trainer = new Trainer(spec);
     for (int i = 0; i < 3; i++) trainer.Step();

@@ -1,0 +1,35 @@
+using NeuralProgrammer.Model.Data;
+using NeuralProgrammer.Model.Training;
+
+namespace NeuralProgrammer.Tests.Training;
+
+public class TrainingPresetsTests
+{
+    [Fact]
+    public void EveryVariantHasAPaperPresetAndAMemoryPreset()
+    {
+        foreach (var variant in Enum.GetValues<DatasetVariant>())
+        {
+            var paper = TrainingPresets.Get(variant.Name());
+            var memory = TrainingPresets.Get(variant.Name() + "-memory");
+            Assert.Equal(variant, paper.Variant);
+            Assert.Equal(variant, memory.Variant);
+            Assert.Equal(0, paper.HyperParameters.ProgramMemoryWeight);
+            Assert.Equal(TrainingPresets.MemoryWeight, memory.HyperParameters.ProgramMemoryWeight);
+            // Everything else of the paper's training stays: data, noise, clipping, loss, network.
+            Assert.Equal(paper.HyperParameters with { ProgramMemoryWeight = TrainingPresets.MemoryWeight }, memory.HyperParameters);
+            Assert.Equal((paper.TrainingExamples, paper.TestExamples, paper.Seed), (memory.TrainingExamples, memory.TestExamples, memory.Seed));
+            Assert.Empty(memory.Validate());
+        }
+        Assert.Equal(1 + 2 * Enum.GetValues<DatasetVariant>().Length, TrainingPresets.Names.Count);
+        Assert.All(TrainingPresets.Names, name => TrainingPresets.Get(name));
+    }
+
+    [Fact]
+    public void AnUnknownPresetIsNamedWithTheValidOnes()
+    {
+        var error = Assert.Throws<ArgumentException>(() => TrainingPresets.Get("7-columns-memory"));
+        Assert.Contains("'7-columns-memory'", error.Message);
+        Assert.Contains("single-column-memory", error.Message);
+    }
+}
