@@ -117,45 +117,59 @@ public sealed class NeuralProgrammerNetwork : nn.Module<EncodedBatch, Selection,
     /// log π(p) of given hard programs, teacher-forced (the program memory's loss, DESIGN.md 1.8b): over the steps,
     /// log α_op of the program's operation, log α_col of its column where the operation takes one, plus log β of each
     /// pivot in use. The history RNN is fed the program's moves, with the argmax column where the operation takes none,
-    /// as at inference (1.6). Temperature 1: the likelihood is that of the model argmax inference reads. [B, K].
+    /// as at inference (1.6). Temperature 1: the likelihood is that of the model argmax inference reads. [B, K], −∞ in
+    /// empty slots, which are not computed.
     /// </summary>
     public Tensor ProgramLogLikelihood(EncodedBatch batch, ProgramTargets programs)
     {
         using var scope = NewDisposeScope();
-        long b = batch.Size, k = programs.Mask.shape[1], t = programs.Operations.shape[2], d = HyperParameters.Dimension;
+        long b = batch.Size, k = programs.SlotsPerExample, t = programs.Operations.shape[1], d = HyperParameters.Dimension;
         var (question, wordStates, numberStates, columns) = Encode(batch);
         var u = operation_embeddings;
 
-        // log β of the greater and lesser pivots, [B, 2, N], picked per program, [B, K, 2].
+        // log β of the greater and lesser pivots, [B, 2, N], picked per slot, [S, 2].
         var pivotLog = stack([Pivot.Logits(numberStates, u[Combination.OperationIndex(Operation.Greater)], batch.NumberMask),
                               Pivot.Logits(numberStates, u[Combination.OperationIndex(Operation.Lesser)], batch.NumberMask)], 1).log_softmax(2);
-        var pivotPicked = pivotLog.unsqueeze(1).expand(b, k, 2, -1).gather(3, programs.Pivots.clamp_min(0).unsqueeze(3)).squeeze(3);
-        var total = where(programs.Pivots >= 0, pivotPicked, zeros_like(pivotPicked)).sum(2).view(b * k);
+        var pivotPicked = pivotLog.index_select(0, programs.SlotExamples).gather(2, programs.Pivots.clamp_min(0).unsqueeze(2)).squeeze(2);
+        var total = where(programs.Pivots >= 0, pivotPicked, zeros_like(pivotPicked)).sum(1);
 
-        Tensor Repeat(Tensor x) => x.repeat_interleave(k, 0);
-        var columnsK = Repeat(columns);
-        var columnPadding = Repeat(batch.ColumnMask).logical_not();
-        var select = Select(Repeat(question), Repeat(wordStates), Repeat(batch.WordMask), columnsK);
-        var operations = programs.Operations.view(b * k, t);
-        var programColumns = programs.Columns.view(b * k, t);
-        var history = zeros(b * k, d, dtype: question.dtype, device: question.device);
-        var context = zeros(b * k, 2 * d, dtype: question.dtype, device: question.device);
+        // One row per distinct prefix (ProgramTargets): h_t, then the selector's logits, then each slot's move at t.
+        Tensor? history = null, previousColumnLogits = null;
         for (int step = 0; step < t; step++)
         {
+            var examples = programs.RowExamples[step];
+            var rowColumns = columns.index_select(0, examples);
+            Tensor context;
+            if (step == 0)
+            {
+                history = zeros(examples.shape[0], d, dtype: question.dtype, device: question.device);
+                context = zeros(examples.shape[0], 2 * d, dtype: question.dtype, device: question.device);
+            }
+            else
+            {
+                var parents = programs.RowParents[step];
+                var moveColumns = programs.RowColumns[step];
+                // Where the move takes no column, the history is fed the argmax column, as at inference.
+                var column = where(moveColumns >= 0, moveColumns, previousColumnLogits!.index_select(0, parents).argmax(1));
+                context = cat([u.index_select(0, programs.RowOperations[step]),
+                               rowColumns.gather(1, column.view(-1, 1, 1).expand(-1, 1, d)).squeeze(1)], 1);
+                history = history!.index_select(0, parents);
+            }
             history = history_rnn.forward(context, history);
+            var select = Select(question.index_select(0, examples), wordStates.index_select(0, examples), batch.WordMask.index_select(0, examples), rowColumns);
             var (operationLogits, columnLogits) = select(history);
-            columnLogits = columnLogits.masked_fill(columnPadding, double.NegativeInfinity);
-            var operation = operations[.., step];
-            var column = programColumns[.., step];
-            var takesColumn = column >= 0;
-            var columnOrArgmax = where(takesColumn, column, columnLogits.argmax(1));
-            var columnLog = columnLogits.log_softmax(1).gather(1, columnOrArgmax.unsqueeze(1)).squeeze(1);
-            total = total + operationLogits.log_softmax(1).gather(1, operation.unsqueeze(1)).squeeze(1)
-                          + where(takesColumn, columnLog, zeros_like(columnLog));
-            var chosenColumn = columnsK.gather(1, columnOrArgmax.view(-1, 1, 1).expand(-1, 1, d)).squeeze(1);
-            context = cat([u.index_select(0, operation), chosenColumn], 1);
+            columnLogits = columnLogits.masked_fill(batch.ColumnMask.index_select(0, examples).logical_not(), double.NegativeInfinity);
+
+            var rows = programs.SlotRows[step];
+            var operation = programs.Operations[.., step];
+            var slotColumn = programs.Columns[.., step];
+            var columnLog = columnLogits.log_softmax(1).index_select(0, rows).gather(1, slotColumn.clamp_min(0).unsqueeze(1)).squeeze(1);
+            total = total + operationLogits.log_softmax(1).index_select(0, rows).gather(1, operation.unsqueeze(1)).squeeze(1)
+                          + where(slotColumn >= 0, columnLog, zeros_like(columnLog));
+            previousColumnLogits = columnLogits;
         }
-        return total.view(b, k).MoveToOuterDisposeScope();
+        return full(b * k, double.NegativeInfinity, dtype: total.dtype, device: total.device)
+            .index_copy(0, programs.Slots, total).view(b, k).MoveToOuterDisposeScope();
     }
 
     /// <summary>q [B, d], the question states z_1..z_Q [B, Q, d], Z [B, N, d] and P [B, C, d].</summary>
