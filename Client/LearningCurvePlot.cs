@@ -1,18 +1,16 @@
+using NeuralProgrammer.Model.Data;
 using NeuralProgrammer.Model.Training;
 using ScottPlot;
 
 namespace NeuralProgrammer.Client;
 
-/// <summary>Draws a run's test accuracy (overall and per category) and training loss against updates.</summary>
+/// <summary>Draws test accuracy against training: one run in detail, or several runs side by side.</summary>
 public static class LearningCurvePlot
 {
-    /// <summary>Writes a PNG or SVG (by extension) of <paramref name="curve"/>.</summary>
+    /// <summary>Writes a PNG or SVG (by extension) of <paramref name="curve"/>: overall and per-category accuracy and the training loss against updates.</summary>
     public static void Save(IReadOnlyList<CurvePoint> curve, string title, string path)
     {
-        var plot = new Plot();
-        plot.Title(title);
-        plot.XLabel("update");
-        plot.YLabel("test accuracy (%)");
+        var plot = AccuracyPlot(title, "update");
         var updates = curve.Select(p => (double)p.Update).ToArray();
         var overall = plot.Add.Scatter(updates, curve.Select(p => 100 * p.Accuracy).ToArray());
         overall.LegendText = "overall";
@@ -27,10 +25,50 @@ public static class LearningCurvePlot
         loss.LinePattern = LinePattern.Dashed;
         loss.Axes.YAxis = plot.Axes.Right;
         plot.Axes.Right.Label.Text = "training loss";
-        plot.Axes.SetLimitsY(0, 105);
         plot.ShowLegend(Alignment.LowerRight);
+        Write(plot, path, 900, 500);
+    }
+
+    /// <summary>
+    /// Writes a PNG or SVG (by extension) of each run's overall accuracy against training examples seen, one line per
+    /// run, with the paper's figure for each variant dashed in the colour of that variant's first run.
+    /// </summary>
+    public static void SaveComparison(IReadOnlyList<(string Label, TrainingResult Run)> runs, string title, string path)
+    {
+        var plot = AccuracyPlot(title, "training examples seen");
+        var paperMarks = new HashSet<DatasetVariant>();
+        foreach (var (label, run) in runs)
+        {
+            var line = plot.Add.Scatter(run.Curve.Select(p => (double)p.Update * run.Spec.HyperParameters.BatchSize).ToArray(),
+                run.Curve.Select(p => 100 * p.Accuracy).ToArray());
+            line.LegendText = label;
+            line.LineWidth = 2;
+            if (!paperMarks.Add(run.Spec.Variant)) continue;
+            var paper = plot.Add.HorizontalLine(run.Spec.Variant.PaperAccuracy());
+            paper.Color = line.Color;
+            paper.LinePattern = LinePattern.Dashed;
+            paper.LineWidth = 1;
+            paper.LegendText = $"paper, {run.Spec.Variant.Name()}";
+        }
+        plot.ShowLegend(Edge.Bottom); // below the plot: the labels are long and the lines end high and low
+        plot.Legend.Orientation = Orientation.Vertical;
+        Write(plot, path, 1100, 550 + 22 * plot.GetPlottables().Count());
+    }
+
+    static Plot AccuracyPlot(string title, string xLabel)
+    {
+        var plot = new Plot();
+        plot.Title(title);
+        plot.XLabel(xLabel);
+        plot.YLabel("test accuracy (%)");
+        plot.Axes.SetLimitsY(0, 105);
+        return plot;
+    }
+
+    static void Write(Plot plot, string path, int width, int height)
+    {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        if (path.EndsWith(".svg", StringComparison.OrdinalIgnoreCase)) plot.SaveSvg(path, 900, 500);
-        else plot.SavePng(path, 900, 500);
+        if (path.EndsWith(".svg", StringComparison.OrdinalIgnoreCase)) plot.SaveSvg(path, width, height);
+        else plot.SavePng(path, width, height);
     }
 }

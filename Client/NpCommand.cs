@@ -17,5 +17,6 @@ public static class NpCommand
         ModelCommands.Ask(),
         ModelCommands.Eval(),
         ModelCommands.Export(),
+        ResultsCommand.Create(),
     };
 }

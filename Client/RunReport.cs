@@ -7,7 +7,7 @@ using Spectre.Console;
 
 namespace NeuralProgrammer.Client;
 
-/// <summary>Prints a finished run and writes its result JSON and learning curve next to each other.</summary>
+/// <summary>Prints a finished run, writes its result JSON and learning curve next to each other, and reads the JSON back.</summary>
 public static class RunReport
 {
     public static void Print(TrainingResult result)
@@ -36,6 +36,21 @@ public static class RunReport
         if (result.Curve.Count > 0)
             LearningCurvePlot.Save(result.Curve, $"{result.Spec.Variant.Name()}, seed {result.Spec.Seed}", plot);
         return (json, plot);
+    }
+
+    /// <summary>Reads a <c>result.json</c> written by <see cref="Write"/>; throws <see cref="InvalidDataException"/> naming the file if it is not one.</summary>
+    public static TrainingResult Read(string path)
+    {
+        TrainingResult? result;
+        try
+        {
+            result = JsonSerializer.Deserialize<TrainingResult>(File.ReadAllText(path), Checkpoint.Json);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path} is not a training result: {e.Message}");
+        }
+        return result is { Spec: not null, Curve: not null } ? result : throw new InvalidDataException($"{path} is not a training result: it has no Spec or Curve.");
     }
 
     public static string DefaultDirectory(TrainingSpec spec) =>

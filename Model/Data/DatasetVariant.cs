@@ -13,19 +13,19 @@ public enum DatasetVariant
     TextMatch5,
 }
 
-/// <summary>The command-line names of <see cref="DatasetVariant"/> and the facts that define each variant.</summary>
+/// <summary>The command-line names of <see cref="DatasetVariant"/>, the facts that define each variant and the paper's accuracy on it.</summary>
 public static class DatasetVariants
 {
-    private static readonly (DatasetVariant Variant, string Name, VariantFacts Facts)[] Entries =
+    private static readonly (DatasetVariant Variant, string Name, VariantFacts Facts, double PaperAccuracy)[] Entries =
     [
-        (DatasetVariant.SingleColumn, "single-column", new(MaxNumericColumns: 1, MaxTextColumns: 0, WordVariability: false)),
-        (DatasetVariant.Columns3, "3-columns", new(3, 0, false)),
-        (DatasetVariant.Columns5, "5-columns", new(5, 0, false)),
-        (DatasetVariant.Columns10, "10-columns", new(10, 0, false)),
-        (DatasetVariant.WordVariability1, "word-variability-1", new(1, 0, true)),
-        (DatasetVariant.WordVariability5, "word-variability-5", new(5, 0, true)),
-        (DatasetVariant.TextMatch2, "text-match-2", new(1, 1, false)),
-        (DatasetVariant.TextMatch5, "text-match-5", new(3, 2, false)),
+        (DatasetVariant.SingleColumn, "single-column", new(MaxNumericColumns: 1, MaxTextColumns: 0, WordVariability: false), PaperAccuracy: 100.0),
+        (DatasetVariant.Columns3, "3-columns", new(3, 0, false), 99.02),
+        (DatasetVariant.Columns5, "5-columns", new(5, 0, false), 99.11),
+        (DatasetVariant.Columns10, "10-columns", new(10, 0, false), 99.13),
+        (DatasetVariant.WordVariability1, "word-variability-1", new(1, 0, true), 96.49),
+        (DatasetVariant.WordVariability5, "word-variability-5", new(5, 0, true), 88.99),
+        (DatasetVariant.TextMatch2, "text-match-2", new(1, 1, false), 99.11),
+        (DatasetVariant.TextMatch5, "text-match-5", new(3, 2, false), 98.03),
     ];
 
     public static IReadOnlyList<DatasetVariant> All { get; } = Entries.Select(entry => entry.Variant).ToArray();
@@ -35,6 +35,9 @@ public static class DatasetVariants
     public static string Name(this DatasetVariant variant) => Entry(variant).Name;
 
     public static VariantFacts Facts(this DatasetVariant variant) => Entry(variant).Facts;
+
+    /// <summary>The paper's test accuracy in percent (Table 2; DESIGN.md 1.9).</summary>
+    public static double PaperAccuracy(this DatasetVariant variant) => Entry(variant).PaperAccuracy;
 
     /// <summary>Parses a command-line name such as <c>5-columns</c> (case and surrounding spaces ignored).</summary>
     /// <exception cref="ArgumentException">The name is none of <see cref="Names"/>.</exception>
@@ -59,6 +62,6 @@ public static class DatasetVariants
         return false;
     }
 
-    private static (DatasetVariant Variant, string Name, VariantFacts Facts) Entry(DatasetVariant variant) =>
+    private static (DatasetVariant Variant, string Name, VariantFacts Facts, double PaperAccuracy) Entry(DatasetVariant variant) =>
         Entries.Single(entry => entry.Variant == variant);
 }
