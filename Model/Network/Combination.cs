@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NeuralProgrammer.Model.Network;
@@ -16,7 +17,9 @@ public sealed class Combination
     readonly long[] scalarOperations;
     readonly long[] rowOperations;
     readonly long assign;
-    readonly Dictionary<Device, (Tensor Scalar, Tensor Row)> indices = [];
+    // Keyed by (type, index): Tensor.device makes a new Device each call, and Device compares by reference, so a
+    // Dictionary<Device, _> added two tensors per call that nothing ever freed (16 per forward pass at T = 4).
+    readonly Dictionary<(DeviceType Type, int Index), (Tensor Scalar, Tensor Row)> indices = [];
 
     public IReadOnlyList<Operation> Operations { get; }
     public bool HasTextMatch { get; }
@@ -45,8 +48,9 @@ public sealed class Combination
     {
         lock (indices)
         {
-            if (!indices.TryGetValue(device, out var found))
-                indices[device] = found = (tensor(scalarOperations, device: device).DetachFromDisposeScope(),
+            var key = (device.type, device.index);
+            if (!indices.TryGetValue(key, out var found))
+                indices[key] = found = (tensor(scalarOperations, device: device).DetachFromDisposeScope(),
                                            tensor(rowOperations, device: device).DetachFromDisposeScope());
             return found;
         }

@@ -129,7 +129,7 @@ public sealed class EncodedBatch : IDisposable
         }
 
         Tensor Real(double[] values, params long[] shape) => tensor(values, shape, dtype, device);
-        Tensor Mask(float[] values, params long[] shape) => tensor(values, shape, ScalarType.Float32, device).to(dtype);
+        Tensor Mask(float[] values, params long[] shape) => tensor(values, shape, ScalarType.Float32, device).to(dtype, disposeAfter: true);
         return new EncodedBatch
         {
             Examples = examples,

@@ -16,15 +16,17 @@ public static class ParameterVector
 
     public static Tensor Weights(nn.Module module)
     {
+        using var scope = NewDisposeScope();
         using var _ = no_grad();
-        return cat(module.parameters().Select(p => p.detach().flatten()).ToArray(), 0);
+        return cat(module.parameters().Select(p => p.detach().flatten()).ToArray(), 0).MoveToOuterDisposeScope();
     }
 
     /// <summary>The flat gradient; parameters without a gradient contribute zeros.</summary>
     public static Tensor Gradients(nn.Module module)
     {
+        using var scope = NewDisposeScope();
         using var _ = no_grad();
-        return cat(module.parameters().Select(p => p.grad is null ? zeros_like(p).flatten() : p.grad.flatten()).ToArray(), 0);
+        return cat(module.parameters().Select(p => p.grad is null ? zeros_like(p).flatten() : p.grad.flatten()).ToArray(), 0).MoveToOuterDisposeScope();
     }
 
     public static void SetWeights(nn.Module module, Tensor flat) => Scatter(module, flat, gradients: false);
@@ -36,6 +38,9 @@ public static class ParameterVector
         long expected = Count(module);
         if (flat.numel() != expected)
             throw new ArgumentException($"A flat vector of {flat.numel()} values does not fit a model of {expected} parameters.");
+        // The slices are views of flat: left to the finalizer, they would keep its storage (a worker's unpacked weights,
+        // one copy per update) alive until the next GC, which does not see native memory.
+        using var scope = NewDisposeScope();
         using var _ = no_grad();
         long offset = 0;
         foreach (var parameter in module.parameters())
@@ -48,7 +53,11 @@ public static class ParameterVector
         }
     }
 
-    public static float[] ToArray(Tensor flat) => flat.to(ScalarType.Float32, CPU).contiguous().data<float>().ToArray();
+    public static float[] ToArray(Tensor flat)
+    {
+        using var scope = NewDisposeScope();
+        return flat.to(ScalarType.Float32, CPU).contiguous().data<float>().ToArray();
+    }
 
     public static byte[] ToBytes(Tensor flat)
     {
@@ -63,6 +72,6 @@ public static class ParameterVector
         if (bytes.Length % sizeof(float) != 0) throw new ArgumentException($"{bytes.Length} bytes is not a whole number of float32 values.");
         var values = new float[bytes.Length / sizeof(float)];
         Buffer.BlockCopy(bytes, 0, values, 0, bytes.Length);
-        return tensor(values, device: device ?? CPU).to(dtype);
+        return tensor(values, device: device ?? CPU).to(dtype, disposeAfter: true);
     }
 }
