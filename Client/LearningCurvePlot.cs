@@ -36,6 +36,7 @@ public static class LearningCurvePlot
     public static void SaveComparison(IReadOnlyList<(string Label, TrainingResult Run)> runs, string title, string path)
     {
         var plot = AccuracyPlot(title, "training examples seen");
+        plot.Add.Palette = new ScottPlot.Palettes.Category20(); // ten colours repeat with the eight variants' rows and ablations
         var paperMarks = new HashSet<DatasetVariant>();
         foreach (var (label, run) in runs)
         {
