@@ -19,8 +19,8 @@ public sealed record HardProgram(IReadOnlyList<ProgramMove> Steps, IReadOnlyList
     /// <summary>The same program on a table's columns, or null when it uses a column the table lacks.</summary>
     public HardProgram? For(Data.Table table)
     {
-        if (table.Columns.Select(c => c.Name).SequenceEqual(ColumnNames)) return this;
         var names = table.Columns.Select(c => c.Name).ToList();
+        if (names.SequenceEqual(ColumnNames)) return this;
         var steps = new ProgramMove[Steps.Count];
         for (int s = 0; s < steps.Length; s++)
         {

@@ -48,6 +48,7 @@ public sealed class ProgramTargets : IDisposable
         int slots, int steps, Device device)
     {
         int b = programsPerExample.Count, k = slots;
+        var operationIndex = operationOrder.Select((operation, index) => (operation, index)).ToDictionary(p => p.operation, p => p.index);
         var mask = new bool[b * k];
         var (slotIndex, slotExample, operations, columns, pivots) = (new List<long>(), new List<long>(), new List<long>(), new List<long>(), new List<long>());
         for (int i = 0; i < b; i++)
@@ -65,8 +66,7 @@ public sealed class ProgramTargets : IDisposable
                 pivots.AddRange([program.GreaterPivot, program.LesserPivot]);
                 foreach (var step in program.Steps)
                 {
-                    int index = IndexOf(operationOrder, step.Operation);
-                    if (index < 0) throw new ArgumentException($"The network has no {step.Operation.DisplayName()} operation.", nameof(operationOrder));
+                    if (!operationIndex.TryGetValue(step.Operation, out int index)) throw new ArgumentException($"The network has no {step.Operation.DisplayName()} operation.", nameof(operationOrder));
                     operations.Add(index);
                     columns.Add(step.Column);
                 }
@@ -124,13 +124,6 @@ public sealed class ProgramTargets : IDisposable
             RowOperations = rowOperations.Select(Index).ToList(),
             RowColumns = rowColumns.Select(Index).ToList(),
         };
-    }
-
-    static int IndexOf(IReadOnlyList<Operation> operations, Operation operation)
-    {
-        for (int o = 0; o < operations.Count; o++)
-            if (operations[o] == operation) return o;
-        return -1;
     }
 
     public void Dispose()
