@@ -66,7 +66,7 @@ public sealed class NeuralProgrammerNetwork : nn.Module<EncodedBatch, Selection,
         var greater = Pivot.Compare(batch.Table, batch.Numbers, greaterBeta, true, HyperParameters.Comparison) * numericCells;
         var lesser = Pivot.Compare(batch.Table, batch.Numbers, lesserBeta, false, HyperParameters.Comparison) * numericCells;
         Tensor? textMatch = Combination.OperationIndex(Operation.TextMatch) >= 0
-            ? TextMatch.Match(word_embeddings.forward(batch.TextCells), question, columns, wordStates, batch.WordMask, batch.RowMask, batch.TextColumns)
+            ? TextMatch.Match(word_embeddings.forward(batch.TextCells), question, columns, wordStates, batch.WordMask, batch.RowMask, batch.TextColumns, hard)
             : null;
 
         var zero = zeros(b, dtype: batch.Table.dtype);

@@ -6,6 +6,8 @@ namespace NeuralProgrammer.Model.Network;
 /// <summary>
 /// Text match (DESIGN.md 1.4): B[m][k] = σ(A[m][k]·q); D[k] = (1/M) Σ_m B[m][k] A[m][k]; E = D + P;
 /// G[k] = Σ_i softmax_i(E[k]·z_i) z_i; tm[m][k] = σ(A[m][k]·G[k]). Zero outside text columns and real rows.
+/// At argmax inference (1.6) a row is matched or not, as comparisons are: tm is rounded at ½ (ours; the paper does
+/// not say), so that a sum or count over text-matched rows is exact rather than weighted by unsaturated scores.
 /// </summary>
 public static class TextMatch
 {
@@ -16,8 +18,9 @@ public static class TextMatch
     /// <param name="wordMask">[B, Q].</param>
     /// <param name="rowMask">[B, M].</param>
     /// <param name="textColumns">[B, C] 1 for a text column.</param>
+    /// <param name="hard">Round tm to 0 or 1 (argmax inference).</param>
     /// <returns>tm, [B, M, C].</returns>
-    public static Tensor Match(Tensor cells, Tensor question, Tensor columns, Tensor states, Tensor wordMask, Tensor rowMask, Tensor textColumns)
+    public static Tensor Match(Tensor cells, Tensor question, Tensor columns, Tensor states, Tensor wordMask, Tensor rowMask, Tensor textColumns, bool hard)
     {
         var cellMask = rowMask.unsqueeze(2) * textColumns.unsqueeze(1);                                // [B, M, C]
         var relevance = (cells * question.view(question.shape[0], 1, 1, -1)).sum(3).sigmoid() * cellMask;
@@ -26,6 +29,7 @@ public static class TextMatch
         var e = d + columns;
         var scores = e.matmul(states.transpose(1, 2)).masked_fill(wordMask.unsqueeze(1) == 0, double.NegativeInfinity);
         var g = scores.softmax(2).matmul(states);                                                       // [B, C, d]
-        return (cells * g.unsqueeze(1)).sum(3).sigmoid() * cellMask;
+        var logits = (cells * g.unsqueeze(1)).sum(3);
+        return (hard ? (logits > 0).to(cells.dtype) : logits.sigmoid()) * cellMask;
     }
 }

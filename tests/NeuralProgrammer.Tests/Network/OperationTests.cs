@@ -145,7 +145,9 @@ public class OperationTests
         var q = rand([1, 2], ScalarType.Float64, generator: generator);
         var p = rand([1, 2, 2], ScalarType.Float64, generator: generator);
         var z = rand([1, 2, 2], ScalarType.Float64, generator: generator);
-        var tm = Values(TextMatch.Match(cells, q, p, z, ones(1, 2, ScalarType.Float64), ones(1, 2, ScalarType.Float64), tensor(new double[] { 0, 1 }, [1, 2], ScalarType.Float64)));
+        var (wordMask, rowMask, textColumns) = (ones(1, 2, ScalarType.Float64), ones(1, 2, ScalarType.Float64), tensor(new double[] { 0, 1 }, [1, 2], ScalarType.Float64));
+        var tm = Values(TextMatch.Match(cells, q, p, z, wordMask, rowMask, textColumns, hard: false));
+        var hardTm = Values(TextMatch.Match(cells, q, p, z, wordMask, rowMask, textColumns, hard: true));
 
         double[] A(int m, int k) => [cells[0, m, k, 0].item<double>(), cells[0, m, k, 1].item<double>()];
         double Dot(double[] a, double[] b) => a[0] * b[0] + a[1] * b[1];
@@ -165,5 +167,8 @@ public class OperationTests
         Assert.Equal(0, tm[2]);
         Assert.Equal(Sigmoid(Dot(A(0, k), g)), tm[1], 10);
         Assert.Equal(Sigmoid(Dot(A(1, k), g)), tm[3], 10);
+        // Argmax inference: a text cell is matched when its score passes ½, a numeric one never.
+        Assert.Equal(tm.Select(v => v > 0.5 ? 1.0 : 0.0), hardTm);
+        Assert.Contains(tm, v => v > 0 && v < 1);
     }
 }
