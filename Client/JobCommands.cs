@@ -146,7 +146,9 @@ public static class JobCommands
                     lastPrinted = e.Update;
                     Console.WriteLine($"update {e.Update,7}/{p.TotalUpdates}  loss {e.Loss,10:F3}  accuracy {100 * e.Accuracy,6:F2}%  {p.ExamplesPerSecond,6:F0} ex/s");
                 }
-            }, e => Console.WriteLine($"lost the job's progress ({e.GetType().Name}: {e.Message.Split('\n')[0].Trim()}); following it again"));
+            }, e => Console.WriteLine(e is TimeoutException
+                ? "no progress from the job within the call timeout (it is busy, e.g. building its program memory, or its silo is gone); following it again"
+                : $"lost the job's progress ({e.GetType().Name}: {Shorten(e.Message.Split('\n')[0].Trim())}); following it again"));
         }
         else
         {
@@ -166,4 +168,7 @@ public static class JobCommands
         }
         return last ?? (await job.GetStatus()).Progress;
     }
+
+    /// <summary>Orleans' messages carry the grain's whole scheduler state: a console line needs its start.</summary>
+    static string Shorten(string message) => message.Length <= 160 ? message : message[..160] + "…";
 }
