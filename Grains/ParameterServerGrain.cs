@@ -207,9 +207,10 @@ public sealed partial class ParameterServerGrain : Grain, IParameterServerGrain
             var schedule = new MinibatchSchedule(spec.TrainingExamples, spec.HyperParameters.BatchSize, spec.Seed);
             using (var network = Trainer.CreateNetwork(spec))
             using (var initial = ParameterVector.Weights(network))
+            using (var onDevice = initial.to(device))
             {
                 ParameterCount = initial.numel();
-                update = new ParameterUpdate(initial.to(device), spec.HyperParameters, spec.Seed, schedule.UpdatesPerEpoch);
+                update = new ParameterUpdate(onDevice, spec.HyperParameters, spec.Seed, schedule.UpdatesPerEpoch);
             }
             if (init.Checkpoint is { } checkpoint)
             {
