@@ -438,20 +438,10 @@ public sealed partial class TrainingJobGrain : Grain, ITrainingJobGrain, IRemind
 
     // ---- Reminder -------------------------------------------------------------------------------------------------
 
-    async Task TryRegisterReminder()
-    {
-        try { await this.RegisterOrUpdateReminder(ResumeReminder, options.ResumeReminderPeriod, options.ResumeReminderPeriod); }
-        catch (Exception exception) { LogNoReminder(JobId, exception.Message); }
-    }
+    Task TryRegisterReminder() =>
+        this.TryRegisterReminderAsync(ResumeReminder, options.ResumeReminderPeriod, e => LogNoReminder(JobId, e.Message));
 
-    async Task TryUnregisterReminder()
-    {
-        try
-        {
-            if (await this.GetReminder(ResumeReminder) is { } reminder) await this.UnregisterReminder(reminder);
-        }
-        catch (Exception exception) { LogNoReminder(JobId, exception.Message); }
-    }
+    Task TryUnregisterReminder() => this.TryUnregisterReminderAsync(ResumeReminder, e => LogNoReminder(JobId, e.Message));
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {Job} started: {Workers} workers, {Steps} updates of batch {Batch}")]
     partial void LogStarted(string job, int workers, int steps, int batch);

@@ -288,20 +288,10 @@ public sealed partial class SweepGrain : Grain, ISweepGrain, IRemindable
 
     // ---- Reminder -------------------------------------------------------------------------------------------------
 
-    async Task TryRegisterReminder()
-    {
-        try { await this.RegisterOrUpdateReminder(ResumeReminder, options.ResumeReminderPeriod, options.ResumeReminderPeriod); }
-        catch (Exception exception) { LogNoReminder(SweepId, exception.Message); }
-    }
+    Task TryRegisterReminder() =>
+        this.TryRegisterReminderAsync(ResumeReminder, options.ResumeReminderPeriod, e => LogNoReminder(SweepId, e.Message));
 
-    async Task TryUnregisterReminder()
-    {
-        try
-        {
-            if (await this.GetReminder(ResumeReminder) is { } reminder) await this.UnregisterReminder(reminder);
-        }
-        catch (Exception exception) { LogNoReminder(SweepId, exception.Message); }
-    }
+    Task TryUnregisterReminder() => this.TryUnregisterReminderAsync(ResumeReminder, e => LogNoReminder(SweepId, e.Message));
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sweep {Sweep} started: {Trials} trials ({Strategy}), {Concurrency} at a time, early stopping {Rule}")]
     partial void LogStarted(string sweep, int trials, int concurrency, string strategy, string rule);

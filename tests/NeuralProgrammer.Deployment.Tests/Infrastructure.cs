@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -31,26 +29,6 @@ static class Repo
             return dll;
         }
     }
-}
-
-/// <summary>Free TCP ports on 127.0.0.1 (all held open together while chosen, so they differ).</summary>
-static class Ports
-{
-    public static int[] Free(int count)
-    {
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
-        try
-        {
-            listeners.ForEach(l => l.Start());
-            return listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
-        }
-        finally
-        {
-            listeners.ForEach(l => l.Stop());
-        }
-    }
-
-    public static int Free() => Free(1)[0];
 }
 
 sealed record ToolResult(int ExitCode, string Stdout, string Stderr)
@@ -143,29 +121,11 @@ sealed class RedisServer : IAsyncDisposable
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
         while (DateTime.UtcNow < deadline && !process.HasExited)
         {
-            if (await server.PingAsync()) return server;
+            if (await RedisPing.AnswersAsync(port)) return server;
             await Task.Delay(100);
         }
         await server.DisposeAsync();
         lock (log) throw new InvalidOperationException($"redis-server did not answer PING on {port}:\n{log}");
-    }
-
-    async Task<bool> PingAsync()
-    {
-        try
-        {
-            using var client = new TcpClient();
-            await client.ConnectAsync(IPAddress.Loopback, Port);
-            var stream = client.GetStream();
-            await stream.WriteAsync("PING\r\n"u8.ToArray());
-            var buffer = new byte[16];
-            var read = await stream.ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(2));
-            return Encoding.ASCII.GetString(buffer, 0, read).StartsWith("+PONG", StringComparison.Ordinal);
-        }
-        catch (Exception e) when (e is SocketException or IOException or TimeoutException)
-        {
-            return false;
-        }
     }
 
     public async ValueTask DisposeAsync()

@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace NeuralProgrammer.EndToEnd.Tests;
@@ -30,24 +28,6 @@ static class Programs
         Assert.Fail($"'{command}' is not installed. It comes from the Debian package '{debianPackage}' " +
                     $"(apt-get install {debianPackage}); .ci/run installs it.");
         return null!;
-    }
-}
-
-/// <summary>Free TCP ports on 127.0.0.1 (held open together while chosen, so that they differ).</summary>
-static class Ports
-{
-    public static int[] Free(int count)
-    {
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
-        try
-        {
-            listeners.ForEach(l => l.Start());
-            return listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
-        }
-        finally
-        {
-            listeners.ForEach(l => l.Stop());
-        }
     }
 }
 

@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using System.Text.Json;
 
 namespace NeuralProgrammer.EndToEnd.Tests;
@@ -25,29 +23,11 @@ sealed class RedisServer : IAsyncDisposable
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (DateTime.UtcNow < deadline && !process.HasExited)
         {
-            if (await server.PingAsync()) return server;
+            if (await RedisPing.AnswersAsync(port)) return server;
             await Task.Delay(100);
         }
         await server.DisposeAsync();
         throw new InvalidOperationException($"redis-server did not answer PING on port {port}:\n{process.Log()}");
-    }
-
-    async Task<bool> PingAsync()
-    {
-        try
-        {
-            using var client = new TcpClient();
-            await client.ConnectAsync(IPAddress.Loopback, Port);
-            var stream = client.GetStream();
-            await stream.WriteAsync("PING\r\n"u8.ToArray());
-            var buffer = new byte[16];
-            var read = await stream.ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(2));
-            return Encoding.ASCII.GetString(buffer, 0, read).StartsWith("+PONG", StringComparison.Ordinal);
-        }
-        catch (Exception e) when (e is SocketException or IOException or TimeoutException)
-        {
-            return false;
-        }
     }
 
     public ValueTask DisposeAsync() => Process.DisposeAsync();
