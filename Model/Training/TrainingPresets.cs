@@ -39,8 +39,10 @@ public static class TrainingPresets
 
     /// <summary>
     /// A variant at the paper's settings plus the program memory (Programs/ProgramMemory): the same data, network,
-    /// loss, optimiser and gradient noise, and the remembered programs' likelihood weighted by <see cref="MemoryWeight"/>.
-    /// The update budget is sized to the variant (training examples seen = updates × 50).
+    /// loss and optimiser, the remembered programs' likelihood weighted by <see cref="MemoryWeight"/>, and no gradient
+    /// noise: with the memory the noise only costs accuracy (README, Results: every variant did better without it,
+    /// e.g. 10 columns 99.45% against 98.30%, text match 2 columns 99.55% against 86.10%). The update budget is sized
+    /// to the variant (training examples seen = updates × 50).
     /// </summary>
     public static TrainingSpec WithMemory(DatasetVariant variant)
     {
@@ -49,7 +51,7 @@ public static class TrainingPresets
         {
             Steps = variant.Facts().MaxColumns switch { 1 => 2_000, <= 3 => 4_000, _ => 6_000 },
             EvaluateEvery = 250,
-            HyperParameters = paper.HyperParameters with { ProgramMemoryWeight = MemoryWeight },
+            HyperParameters = paper.HyperParameters with { ProgramMemoryWeight = MemoryWeight, NoiseEta = 0 },
         };
     }
 

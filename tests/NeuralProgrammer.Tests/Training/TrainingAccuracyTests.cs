@@ -30,7 +30,7 @@ public class TrainingAccuracyTests
     /// <summary>
     /// With the program memory the whole single-column set is learned, difference questions included (which the
     /// paper's soft training alone leaves at 0%, DESIGN.md 1.8b): the single-column-memory preset (paper settings,
-    /// noise η = 1 per update, memory weight 1,000), stopped at 750 of its updates.
+    /// memory weight 1,000, no gradient noise), stopped at 750 of its updates.
     /// </summary>
     [Fact]
     public void WithTheProgramMemoryLearnsEverySingleColumnQuestionIncludingDifferences()

@@ -16,8 +16,9 @@ public class TrainingPresetsTests
             Assert.Equal(variant, memory.Variant);
             Assert.Equal(0, paper.HyperParameters.ProgramMemoryWeight);
             Assert.Equal(TrainingPresets.MemoryWeight, memory.HyperParameters.ProgramMemoryWeight);
-            // Everything else of the paper's training stays: data, noise, clipping, loss, network.
-            Assert.Equal(paper.HyperParameters with { ProgramMemoryWeight = TrainingPresets.MemoryWeight }, memory.HyperParameters);
+            // Everything else of the paper's training stays but the gradient noise: data, clipping, loss, network.
+            Assert.Equal(1.0, paper.HyperParameters.NoiseEta);
+            Assert.Equal(paper.HyperParameters with { ProgramMemoryWeight = TrainingPresets.MemoryWeight, NoiseEta = 0 }, memory.HyperParameters);
             Assert.Equal((paper.TrainingExamples, paper.TestExamples, paper.Seed), (memory.TrainingExamples, memory.TestExamples, memory.Seed));
             Assert.Empty(memory.Validate());
         }
