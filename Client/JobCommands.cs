@@ -33,7 +33,9 @@ public static class JobCommands
         table.AddRow("update", $"{p.Update:N0} / {p.TotalUpdates:N0}");
         table.AddRow("loss", $"{p.Loss:F3}");
         table.AddRow("accuracy", p.LastEvaluation is { } e ? $"{100 * e.Accuracy:F2}% at update {e.Update:N0}" : "not evaluated yet");
-        table.AddRow("examples/s", $"{p.ExamplesPerSecond:F0}");
+        table.AddRow("examples/s (training time)", $"{p.ExamplesPerSecond:F0}");
+        table.AddRow("evaluation time", $"{p.EvaluationSeconds:F1} s");
+        table.AddRow("time left", ProgressText.Duration(p.RemainingSeconds));
         table.AddRow("step time", $"compute {1000 * p.ComputeSeconds:F1} ms, communication {1000 * p.CommunicationSeconds:F1} ms");
         table.AddRow("workers", $"{status.Workers} on {Markup.Escape(string.Join(", ", status.WorkerSilos.Distinct()))}");
         table.AddRow("recovery", $"{status.Resumes} resumes, {status.WorkerRetries} worker retries");
@@ -144,7 +146,7 @@ public static class JobCommands
                 if (p.LastEvaluation is { } e && e.Update != lastPrinted)
                 {
                     lastPrinted = e.Update;
-                    Console.WriteLine($"update {e.Update,7}/{p.TotalUpdates}  loss {e.Loss,10:F3}  accuracy {100 * e.Accuracy,6:F2}%  {p.ExamplesPerSecond,6:F0} ex/s");
+                    Console.WriteLine(ProgressText.Evaluation(e.Update, p.TotalUpdates, e.Loss, e.Accuracy, p.ExamplesPerSecond, p.EvaluationSeconds, p.RemainingSeconds));
                 }
             }, e => Console.WriteLine(e is TimeoutException
                 ? "no progress from the job within the call timeout (it is busy, e.g. building its program memory, or its silo is gone); following it again"
@@ -153,7 +155,7 @@ public static class JobCommands
         else
         {
             await AnsiConsole.Progress().AutoClear(false).HideCompleted(false)
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new SpinnerColumn())
                 .StartAsync(async context =>
                 {
                     var task = context.AddTask("training");
@@ -161,8 +163,7 @@ public static class JobCommands
                     {
                         task.MaxValue = Math.Max(1, p.TotalUpdates);
                         task.Value = p.Update;
-                        var accuracy = p.LastEvaluation is { } e ? $"acc {100 * e.Accuracy:F1}%" : "acc -";
-                        task.Description = $"loss {p.Loss,9:F3}  {accuracy}  {p.ExamplesPerSecond:F0} ex/s  σ {p.NoiseStandardDeviation:F3}";
+                        task.Description = ProgressText.Bar(p.Loss, p.LastEvaluation?.Accuracy, p.ExamplesPerSecond, p.NoiseStandardDeviation, p.EvaluationSeconds, p.RemainingSeconds);
                     }, e => task.Description = $"lost contact ({e.GetType().Name}); following the job again");
                 });
         }

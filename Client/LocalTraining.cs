@@ -15,13 +15,13 @@ public static class LocalTraining
             final = trainer.Run(new SynchronousProgress<TrainingProgress>(p =>
             {
                 if (p.LastEvaluation is { } e && e.Update == p.Update)
-                    Console.WriteLine($"update {p.Update,7}/{p.TotalUpdates}  loss {e.Loss,10:F3}  accuracy {100 * e.Accuracy,6:F2}%  {p.ExamplesPerSecond,6:F0} ex/s");
+                    Console.WriteLine(ProgressText.Evaluation(p.Update, p.TotalUpdates, e.Loss, e.Accuracy, p.ExamplesPerSecond, p.EvaluationSeconds, p.RemainingSeconds));
             }), checkpoint, cancellation);
         }
         else
         {
             AnsiConsole.Progress().AutoClear(false).HideCompleted(false)
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new SpinnerColumn())
                 .Start(context =>
                 {
                     var task = context.AddTask("training", maxValue: trainer.Spec.Steps);
@@ -29,8 +29,7 @@ public static class LocalTraining
                     final = trainer.Run(new SynchronousProgress<TrainingProgress>(p =>
                     {
                         task.Value = p.Update;
-                        var accuracy = p.LastEvaluation is { } e ? $"acc {100 * e.Accuracy:F1}%" : "acc -";
-                        task.Description = $"loss {p.Loss,9:F3}  {accuracy}  {p.ExamplesPerSecond:F0} ex/s  σ {p.NoiseStandardDeviation:F3}";
+                        task.Description = ProgressText.Bar(p.Loss, p.LastEvaluation?.Accuracy, p.ExamplesPerSecond, p.NoiseStandardDeviation, p.EvaluationSeconds, p.RemainingSeconds);
                     }), checkpoint, cancellation);
                 });
         }

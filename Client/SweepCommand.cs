@@ -1,3 +1,4 @@
+using NeuralProgrammer.Model.Settings;
 using System.CommandLine;
 using System.Diagnostics;
 using NeuralProgrammer.Grains;
@@ -95,10 +96,10 @@ public static class SweepCommand
     public static SweepSpec Override(SweepSpec spec, int? steps, int? concurrency, string? earlyStopping, int? dimension, int? evaluateEvery, int? testSize)
     {
         var job = spec.Base ?? new JobSpec();
-        if (steps is not null) job = job with { Steps = steps, Epochs = null };
-        if (evaluateEvery is not null) job = job with { EvaluateEvery = evaluateEvery };
-        if (testSize is not null) job = job with { TestExamples = testSize };
-        if (dimension is not null) job = job with { HyperParameters = (job.HyperParameters ?? new HyperParameterSpec()) with { Dimension = dimension } };
+        if (steps is not null) job = job.With(RunSettings.Steps.Name, $"{steps}") with { Epochs = null };
+        if (evaluateEvery is not null) job = job.With(RunSettings.EvaluateEvery.Name, $"{evaluateEvery}");
+        if (testSize is not null) job = job.With(RunSettings.TestExamples.Name, $"{testSize}");
+        if (dimension is not null) job = job.With(RunSettings.Dimension.Name, $"{dimension}");
         spec = spec with { Base = job };
         if (concurrency is not null) spec = spec with { Concurrency = concurrency };
         if (earlyStopping is not null) spec = spec with { EarlyStopping = (spec.EarlyStopping ?? new EarlyStoppingSpec()) with { Rule = earlyStopping } };

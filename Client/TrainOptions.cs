@@ -1,95 +1,60 @@
 using System.CommandLine;
-using NeuralProgrammer.Model.Data;
-using NeuralProgrammer.Model.Network;
+using NeuralProgrammer.Model.Settings;
 using NeuralProgrammer.Model.Training;
 
 namespace NeuralProgrammer.Client;
 
-/// <summary>The options that describe a training run, shared by <c>train</c> and <c>sweep</c>; they turn into a <see cref="TrainingSpec"/>.</summary>
+/// <summary>
+/// The options that describe a training run: <c>--preset</c>, and one option per setting of
+/// <see cref="RunSettings"/>, named, described and read by its definition. They turn into a <see cref="TrainingSpec"/>.
+/// </summary>
 public sealed class TrainOptions
 {
     public Option<string> Preset { get; } = new("--preset") { Description = $"Starting point: {string.Join(", ", TrainingPresets.Names)}", DefaultValueFactory = _ => "demo" };
-    public Option<string?> Variant { get; } = new("--variant") { Description = $"Dataset: {string.Join(", ", DatasetVariants.Names)} (default: the preset's; naming a variant alone picks its paper preset)" };
-    public Option<string?> Categories { get; } = new("--categories") { Description = "Comma-separated template categories (aggregation, comparison, logic, arithmetic); default all of the preset" };
-    public Option<int?> Steps { get; } = new("--steps") { Description = "Updates to train" };
-    public Option<int?> BatchSize { get; } = new("--batch") { Description = "Examples per update" };
-    public Option<int?> TrainingExamples { get; } = new("--train-size") { Description = "Training examples generated" };
-    public Option<int?> TestExamples { get; } = new("--test-size") { Description = "Test examples (fresh tables, the paper's test distribution)" };
-    public Option<int?> Seed { get; } = new("--seed") { Description = "Seed of data, initial weights, minibatch order and noise" };
-    public Option<int?> EvaluateEvery { get; } = new("--eval-every") { Description = "Evaluate on the test set every N updates" };
-    public Option<double?> LearningRate { get; } = new("--lr") { Description = "Adam learning rate" };
-    public Option<double?> Epsilon { get; } = new("--epsilon") { Description = "Adam epsilon (paper: 1e-6 or 1e-8)" };
-    public Option<double?> Clip { get; } = new("--clip") { Description = "Global-norm clipping threshold, 0 = off (paper: 1, 5, 50)" };
-    public Option<double?> Delta { get; } = new("--delta") { Description = "Huber delta (paper: 10, 25, 50)" };
-    public Option<double?> Lambda { get; } = new("--lambda") { Description = "Lookup loss weight (paper: 25, 50, 75, 100)" };
-    public Option<double?> NoiseEta { get; } = new("--noise-eta") { Description = "Gradient noise eta, 0 = off (paper: 1.0)" };
-    public Option<double?> NoiseGamma { get; } = new("--noise-gamma") { Description = "Gradient noise gamma (paper: 0.55)" };
-    public Option<string?> NoisePer { get; } = new("--noise-per") { Description = "What t counts in the noise schedule: step or epoch" };
-    public Option<string?> Comparison { get; } = new("--comparison") { Description = "expected (default) or paper" };
-    public Option<double?> Temperature { get; } = new("--temperature") { Description = "Selector softmax temperature at the start of training, annealed to 1" };
-    public Option<int?> TemperatureSteps { get; } = new("--temperature-steps") { Description = "Updates over which the temperature anneals to 1" };
-    public Option<double?> Entropy { get; } = new("--entropy") { Description = "Entropy bonus weight on the operation selection, annealed to 0" };
-    public Option<int?> EntropySteps { get; } = new("--entropy-steps") { Description = "Updates over which the entropy weight anneals to 0" };
-    public Option<double?> Memory { get; } = new("--memory") { Description = "Weight of the program memory's loss (programs found from the answers that answer right), 0 = off" };
-    public Option<int?> Dimension { get; } = new("--dim") { Description = "Hidden size d (paper: 256)" };
-    public Option<bool?> Bidirectional { get; } = new("--bidirectional") { Description = "Bidirectional question RNN" };
-    public Option<bool?> Attention { get; } = new("--attention") { Description = "Attention over the question states" };
-    public Option<string?> Device { get; } = new("--device") { Description = "cpu or cuda" };
 
-    public IEnumerable<Option> All => [Preset, Variant, Categories, Steps, BatchSize, TrainingExamples, TestExamples, Seed, EvaluateEvery,
-        LearningRate, Epsilon, Clip, Delta, Lambda, NoiseEta, NoiseGamma, NoisePer, Comparison, Temperature, TemperatureSteps, Entropy,
-        EntropySteps, Memory, Dimension, Bidirectional, Attention, Device];
+    /// <summary>Each setting with its option; the value is read as text and parsed by the setting, so that errors name it.</summary>
+    public IReadOnlyList<(Setting Setting, Option<string?> Option)> Settings { get; } = RunSettings.All.Select(s => (s, Create(s))).ToArray();
 
-    /// <summary>The preset with every given option applied, validated; throws <see cref="ArgumentException"/> naming the bad option.</summary>
+    public IEnumerable<Option> All => [Preset, .. Settings.Select(s => s.Option)];
+
+    public Option<string?> OptionOf(Setting setting) => Settings.First(s => s.Setting == setting).Option;
+
+    static Option<string?> Create(Setting setting)
+    {
+        var choices = setting.Choices is { } names ? $": {string.Join(", ", names)}" : "";
+        var paper = setting.Paper is { } values ? $" (paper: {values})" : "";
+        var option = new Option<string?>(setting.Option)
+        {
+            Description = $"{setting.Help}{choices}{paper}; default: the preset's",
+            HelpName = setting.Kind.ToString().ToLowerInvariant(),
+        };
+        // A flag alone means true: --bidirectional, or --bidirectional false.
+        if (setting.Kind == SettingKind.Boolean) option.Arity = ArgumentArity.ZeroOrOne;
+        return option;
+    }
+
+    /// <summary>
+    /// The preset with every given option applied, validated; throws <see cref="ArgumentException"/> naming the bad
+    /// option. A variant named without a preset starts from that variant's paper preset.
+    /// </summary>
     public TrainingSpec ToSpec(ParseResult parse)
     {
-        var variantName = parse.GetValue(Variant);
-        var presetGiven = parse.GetResult(Preset) is { Implicit: false };
-        var spec = variantName is not null && !presetGiven
-            ? TrainingPresets.Paper(DatasetVariants.Parse(variantName))
+        var variant = Text(parse, RunSettings.Variant);
+        var spec = variant is not null && parse.GetResult(Preset) is not { Implicit: false }
+            ? TrainingPresets.Paper(RunSettings.Variant.Get(Apply(new TrainingSpec(), RunSettings.Variant, variant)))
             : TrainingPresets.Get(parse.GetValue(Preset)!);
-        if (variantName is not null) spec = spec with { Variant = DatasetVariants.Parse(variantName) };
-        if (parse.GetValue(Categories) is { } categories)
-            spec = spec with { Categories = categories.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(ParseCategory).ToList() };
-        var h = spec.HyperParameters;
-        h = h with
-        {
-            BatchSize = parse.GetValue(BatchSize) ?? h.BatchSize,
-            LearningRate = parse.GetValue(LearningRate) ?? h.LearningRate,
-            Epsilon = parse.GetValue(Epsilon) ?? h.Epsilon,
-            ClipNorm = parse.GetValue(Clip) ?? h.ClipNorm,
-            HuberDelta = parse.GetValue(Delta) ?? h.HuberDelta,
-            LookupWeight = parse.GetValue(Lambda) ?? h.LookupWeight,
-            NoiseEta = parse.GetValue(NoiseEta) ?? h.NoiseEta,
-            NoiseGamma = parse.GetValue(NoiseGamma) ?? h.NoiseGamma,
-            NoisePer = parse.GetValue(NoisePer) is { } per ? ParseEnum<NoiseUnit>(per, "--noise-per") : h.NoisePer,
-            Comparison = parse.GetValue(Comparison) is { } mode ? ParseEnum<ComparisonMode>(mode, "--comparison") : h.Comparison,
-            SelectorTemperature = parse.GetValue(Temperature) ?? h.SelectorTemperature,
-            TemperatureAnnealSteps = parse.GetValue(TemperatureSteps) ?? h.TemperatureAnnealSteps,
-            EntropyWeight = parse.GetValue(Entropy) ?? h.EntropyWeight,
-            EntropyAnnealSteps = parse.GetValue(EntropySteps) ?? h.EntropyAnnealSteps,
-            ProgramMemoryWeight = parse.GetValue(Memory) ?? h.ProgramMemoryWeight,
-            Dimension = parse.GetValue(Dimension) ?? h.Dimension,
-            BidirectionalQuestion = parse.GetValue(Bidirectional) ?? h.BidirectionalQuestion,
-            QuestionAttention = parse.GetValue(Attention) ?? h.QuestionAttention,
-        };
-        spec = spec with
-        {
-            HyperParameters = h,
-            Steps = parse.GetValue(Steps) ?? spec.Steps,
-            TrainingExamples = parse.GetValue(TrainingExamples) ?? spec.TrainingExamples,
-            TestExamples = parse.GetValue(TestExamples) ?? spec.TestExamples,
-            Seed = parse.GetValue(Seed) ?? spec.Seed,
-            EvaluateEvery = parse.GetValue(EvaluateEvery) ?? spec.EvaluateEvery,
-            Device = parse.GetValue(Device) ?? spec.Device,
-        };
+        foreach (var (setting, _) in Settings)
+            if (Text(parse, setting) is { } text) spec = Apply(spec, setting, text);
         return spec.EnsureValid();
     }
 
-    static TemplateCategory ParseCategory(string name) => ParseEnum<TemplateCategory>(name, "--categories");
+    string? Text(ParseResult parse, Setting setting) =>
+        parse.GetResult(OptionOf(setting)) is { Implicit: false } result
+            ? result.Tokens.Count == 0 && setting.Kind == SettingKind.Boolean ? "true" : parse.GetValue(OptionOf(setting))
+            : null;
 
-    static T ParseEnum<T>(string value, string option) where T : struct, Enum =>
-        Enum.TryParse<T>(value, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
-            ? parsed
-            : throw new ArgumentException($"{option}: '{value}' is not one of {string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}.");
+    static TrainingSpec Apply(TrainingSpec spec, Setting setting, string text) =>
+        setting.TryApply(spec, text, out var applied, out var problem)
+            ? applied
+            : throw new ArgumentException($"{setting.Option} {problem[(setting.Name.Length + 3)..]}");
 }

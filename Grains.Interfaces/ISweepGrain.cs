@@ -3,7 +3,7 @@ using Orleans.Concurrency;
 namespace NeuralProgrammer.Grains;
 
 /// <summary>
-/// A hyperparameter sweep (DESIGN.md 2.2, last paragraph), keyed by the sweep id. <see cref="Start"/> validates the
+/// A hyperparameter sweep (docs/architecture.md 2.2, Sweeps), keyed by the sweep id. <see cref="Start"/> validates the
 /// spec, plans the trials and returns at once; a grain timer then starts trials as training jobs
 /// (<c>{sweepId}/trial-{n}</c>, placed by Orleans over the silos) up to the concurrency limit, polls them, stops bad
 /// ones early and starts the next. Queries are <see cref="AlwaysInterleaveAttribute"/>: they answer while the sweep

@@ -3,7 +3,7 @@ using Orleans.Concurrency;
 namespace NeuralProgrammer.Grains;
 
 /// <summary>
-/// One training run on the cluster (DESIGN.md 2.2), keyed by the job id. <see cref="Start"/> validates the spec,
+/// One training run on the cluster (docs/architecture.md 2.2), keyed by the job id. <see cref="Start"/> validates the spec,
 /// initializes the parameter server and returns at once; the job then trains step by step from a grain timer, so the
 /// query methods (marked <see cref="AlwaysInterleaveAttribute"/>) answer while it trains, and <see cref="Cancel"/>
 /// waits at most for the step in flight. State, checkpoints (weights + Adam moments, every evaluation) and the result

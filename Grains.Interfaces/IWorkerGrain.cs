@@ -2,7 +2,7 @@ namespace NeuralProgrammer.Grains;
 
 /// <summary>
 /// Worker k of a job (key <c>{jobId}/{k}</c>, <see cref="WorkerKeys"/>): a model replica and its data, generated
-/// where it is used from the spec and seed (DESIGN.md 2.2 step 2). For update u it takes its slice of the
+/// where it is used from the spec and seed (docs/architecture.md 2.2 step 2). For update u it takes its slice of the
 /// single-process minibatch of u, runs forward and backward off the Orleans scheduler and returns its mean gradient.
 /// It holds no training state besides caches: the weights come with each request, so a re-activated worker (its
 /// silo died, or it threw and deactivated itself) computes the same gradient on retry.

@@ -25,6 +25,9 @@ public sealed record EvaluationPoint(
 /// window: <see cref="ComputeSeconds"/> is the critical path of the step's computation (the slowest worker's
 /// forward/backward, including any wait for a free compute thread, plus the parameter server's update),
 /// <see cref="CommunicationSeconds"/> the rest of the step's wall time (grain calls, serialization, scheduling).
+/// <see cref="ExamplesPerSecond"/> is the training throughput since the job's grain activated, over the time spent in
+/// steps only; <see cref="EvaluationSeconds"/> the time spent evaluating and checkpointing since then;
+/// <see cref="RemainingSeconds"/> the estimate of the time left, both counted (NaN before the first step).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("np.JobProgress")]
 public sealed record JobProgress(
@@ -38,7 +41,9 @@ public sealed record JobProgress(
     [property: Id(7)] double ComputeSeconds,
     [property: Id(8)] double CommunicationSeconds,
     [property: Id(9)] EvaluationPoint? LastEvaluation,
-    [property: Id(10)] DateTimeOffset Time);
+    [property: Id(10)] DateTimeOffset Time,
+    [property: Id(11)] double EvaluationSeconds,
+    [property: Id(12)] double RemainingSeconds);
 
 /// <summary>A job's state, progress and history, as <c>np status</c> shows it.</summary>
 [GenerateSerializer, Immutable, Alias("np.JobStatus")]

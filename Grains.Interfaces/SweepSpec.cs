@@ -1,7 +1,7 @@
 namespace NeuralProgrammer.Grains;
 
 /// <summary>
-/// A hyperparameter sweep (DESIGN.md 1.7, 2.2): trials of <see cref="Base"/> with the values of <see cref="Space"/>,
+/// A hyperparameter sweep (docs/model.md 1.7, docs/architecture.md 2.2): trials of <see cref="Base"/> with the values of <see cref="Space"/>,
 /// each run as a training job on the cluster, at most <see cref="Concurrency"/> at a time. Every field but
 /// <see cref="Base"/> and <see cref="Space"/> is optional. Problems are reported naming the field
 /// (<c>Space[1].Min = 0: a log range needs positive bounds</c>).

@@ -1,11 +1,10 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Configuration;
 using TorchSharp;
 
 namespace NeuralProgrammer.Grains;
 
 /// <summary>
-/// Where the grains' torch work runs (DESIGN.md 2.2 point 6): a few dedicated threads per process, outside both the
+/// Where the grains' torch work runs (docs/architecture.md 2.2 point 6): a few dedicated threads per process, outside both the
 /// Orleans scheduler and the .NET thread pool, so that long forward/backward passes never hold a grain turn or a pool
 /// thread and membership probes keep answering. With T torch threads per operation (<c>Torch:Threads</c>, 0 or unset
 /// = 1) the pool has max(1, cores / T) threads, so that compute threads × torch threads ≤ cores however many workers,
@@ -14,9 +13,6 @@ namespace NeuralProgrammer.Grains;
 /// </summary>
 public static class ComputePool
 {
-    public const string TorchThreadsKey = "Torch:Threads";
-    public const string TorchDeviceKey = "Torch:Device";
-
     /// <summary>The nice value of compute threads on Linux (0 is normal, 19 the lowest priority).</summary>
     public const int ComputeNice = 5;
 
@@ -32,14 +28,8 @@ public static class ComputePool
     /// <summary>Work queued and not yet started.</summary>
     public static int Queued => Scheduler.Queued;
 
-    /// <summary>Sets the pool from configuration (<c>Torch:Threads</c>); the first call in a process wins.</summary>
-    public static void Configure(IConfiguration? configuration)
-    {
-        if (scheduler is not null) return;
-        int threads = 0;
-        if (configuration?[TorchThreadsKey] is { Length: > 0 } text && int.TryParse(text, out var configured) && configured > 0) threads = configured;
-        Configure(threads);
-    }
+    /// <summary>Sets the pool from the silo's <see cref="TorchOptions"/>; the first call in a process wins.</summary>
+    public static void Configure(TorchOptions options) => Configure(options.Threads);
 
     /// <summary>Sets the pool for <paramref name="torchThreads"/> torch threads per operation (0 = 1); the first call in a process wins.</summary>
     public static void Configure(int torchThreads)

@@ -4,7 +4,7 @@ using System.Diagnostics.Metrics;
 namespace NeuralProgrammer.Grains;
 
 /// <summary>
-/// The training metrics of DESIGN.md 2.3, on the meter <c>NeuralProgrammer</c>, each tagged with the job id
+/// The training metrics of docs/architecture.md 2.3, on the meter <c>NeuralProgrammer</c>, each tagged with the job id
 /// (<c>job</c>). The silo exports them with OpenTelemetry (<c>AddMeter("NeuralProgrammer")</c>).
 /// </summary>
 public static class GrainMetrics

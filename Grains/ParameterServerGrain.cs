@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -15,7 +14,7 @@ using static TorchSharp.torch;
 namespace NeuralProgrammer.Grains;
 
 /// <summary>
-/// The parameter server of one job (DESIGN.md 2.2 step 3), on the job grain's silo. Torch work (averaging, the
+/// The parameter server of one job (docs/architecture.md 2.2 step 3), on the job grain's silo. Torch work (averaging, the
 /// update, packing, evaluation) runs on <see cref="ComputePool"/>. Workers are spread over the active silos: the
 /// call that activates worker k carries the placement hint "silo (i + k) mod n" (silos in address order, i this
 /// server's own), so worker 0 shares the server's silo (no serialization of its weights and gradients), a job's
@@ -32,13 +31,13 @@ public sealed partial class ParameterServerGrain : Grain, IParameterServerGrain
     StepReport? lastStep;
 
     public ParameterServerGrain(ILogger<ParameterServerGrain> logger, IOptions<TrainingJobOptions> options,
-        IClusterMembershipService membership, ILocalSiloDetails siloDetails, IServiceProvider services)
+        IClusterMembershipService membership, ILocalSiloDetails siloDetails, IOptions<TorchOptions> torch)
     {
         this.logger = logger;
         this.options = options.Value;
         this.membership = membership;
         localSilo = siloDetails.SiloAddress;
-        ComputePool.Configure(services.GetService<IConfiguration>());
+        ComputePool.Configure(torch.Value);
     }
 
     public async Task<long> Initialize(ParameterServerInit init)
@@ -219,13 +218,13 @@ public sealed partial class ParameterServerGrain : Grain, IParameterServerGrain
                 using var second = Unpack(checkpoint.SecondMoment, nameof(checkpoint.SecondMoment));
                 update.Restore(weights, first, second, checkpoint.Update);
             }
-            WeightBytes = Packing.ToBytes(update.Weights);
+            WeightBytes = ParameterVector.ToBytes(update.Weights);
             update.PrepareNoise();
         }
 
         Tensor Unpack(byte[] bytes, string name)
         {
-            var tensor = Packing.FromBytes(bytes, device);
+            var tensor = ParameterVector.FromBytes(bytes, device: device);
             if (tensor.numel() != ParameterCount)
             {
                 tensor.Dispose();
@@ -241,13 +240,13 @@ public sealed partial class ParameterServerGrain : Grain, IParameterServerGrain
             if (averaged.numel() != ParameterCount)
                 throw new ArgumentException($"A gradient of {averaged.numel()} values does not fit a model of {ParameterCount} parameters.");
             var statistics = update.Apply(averaged);
-            WeightBytes = Packing.ToBytes(update.Weights);
+            WeightBytes = ParameterVector.ToBytes(update.Weights);
             update.PrepareNoise(); // the next update's noise is drawn while the workers compute
             return new UpdateReport(update.Updates, statistics.GradientNorm, statistics.NoiseStandardDeviation, Stopwatch.GetElapsedTime(started).TotalSeconds);
         }
 
         public ModelCheckpoint Checkpoint() =>
-            new(update.Updates, WeightBytes, Packing.ToBytes(update.FirstMoment), Packing.ToBytes(update.SecondMoment));
+            new(update.Updates, WeightBytes, ParameterVector.ToBytes(update.FirstMoment), ParameterVector.ToBytes(update.SecondMoment));
 
         public EvaluationReport Evaluate(int programSamples)
         {
@@ -268,8 +267,7 @@ public sealed partial class ParameterServerGrain : Grain, IParameterServerGrain
         }
 
         static Dictionary<string, double> CategoryAccuracy(Evaluation evaluation) =>
-            evaluation.PerCategory.OrderBy(p => p.Key)
-                .ToDictionary(p => p.Key.ToString().ToLowerInvariant(), p => p.Value.Total == 0 ? 0 : (double)p.Value.Correct / p.Value.Total);
+            evaluation.AccuracyPerCategory.ToDictionary(p => p.Key.ToString().ToLowerInvariant(), p => p.Value);
 
         public void Dispose()
         {
@@ -288,13 +286,13 @@ public static class GradientAverage
         if (gradients.Any(g => g.ExampleCount < 1)) throw new ArgumentException("Every gradient needs a positive example count.", nameof(gradients));
         int length = gradients[0].Gradient.Length;
         if (gradients.Any(g => g.Gradient.Length != length)) throw new ArgumentException("The gradients differ in length.", nameof(gradients));
-        if (gradients.Count == 1) return Packing.FromBytes(gradients[0].Gradient, device);
+        if (gradients.Count == 1) return ParameterVector.FromBytes(gradients[0].Gradient, device: device);
 
         using var scope = NewDisposeScope();
         double total = gradients.Sum(g => (double)g.ExampleCount);
-        var sum = Packing.FromBytes(gradients[0].Gradient).mul_(gradients[0].ExampleCount / total);
+        var sum = ParameterVector.FromBytes(gradients[0].Gradient).mul_(gradients[0].ExampleCount / total);
         foreach (var (gradient, count) in gradients.Skip(1))
-            sum.add_(Packing.FromBytes(gradient), count / total);
+            sum.add_(ParameterVector.FromBytes(gradient), count / total);
         return sum.to(ScalarType.Float32, device ?? CPU).MoveToOuterDisposeScope();
     }
 }

@@ -1,7 +1,7 @@
+using NeuralProgrammer.Model.Settings;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -33,7 +33,7 @@ public sealed class TrainingJobState
 }
 
 /// <summary>
-/// A training job (DESIGN.md 2.2). The loop runs from a grain timer, one slice of steps per tick
+/// A training job (docs/architecture.md 2.2). The loop runs from a grain timer, one slice of steps per tick
 /// (<see cref="TrainingJobOptions.Slice"/>), so the job never holds its turn for the whole run; status, progress,
 /// result and watch calls interleave with the steps. Every evaluation writes a checkpoint to storage.
 /// </summary>
@@ -54,7 +54,7 @@ public sealed partial class TrainingJobGrain : Grain, ITrainingJobGrain, IRemind
     readonly IPersistentState<TrainingJobState> stored;
     readonly ILogger<TrainingJobGrain> logger;
     readonly TrainingJobOptions options;
-    readonly IConfiguration? configuration;
+    readonly TorchOptions torch;
     readonly List<Channel<JobProgress>> watchers = [];
 
     IGrainTimer? timer;
@@ -75,13 +75,13 @@ public sealed partial class TrainingJobGrain : Grain, ITrainingJobGrain, IRemind
 
     public TrainingJobGrain(
         [PersistentState("job", "np")] IPersistentState<TrainingJobState> stored,
-        ILogger<TrainingJobGrain> logger, IOptions<TrainingJobOptions> options, IServiceProvider services)
+        ILogger<TrainingJobGrain> logger, IOptions<TrainingJobOptions> options, IOptions<TorchOptions> torch)
     {
         this.stored = stored;
         this.logger = logger;
         this.options = options.Value;
-        configuration = services.GetService<IConfiguration>();
-        ComputePool.Configure(configuration);
+        this.torch = torch.Value;
+        ComputePool.Configure(this.torch);
     }
 
     TrainingJobState S => stored.State;
@@ -89,11 +89,13 @@ public sealed partial class TrainingJobGrain : Grain, ITrainingJobGrain, IRemind
     IParameterServerGrain Server => GrainFactory.GetGrain<IParameterServerGrain>(JobId);
     // From the spec, once per activation.
     int batchSize, evaluateEvery;
+    RunClock time = new(1, 1);
 
     void ReadSpec()
     {
         var training = JobSpecs.ToTrainingSpec(S.Spec!);
         (batchSize, evaluateEvery) = (training.HyperParameters.BatchSize, training.EvaluateEvery);
+        time = new RunClock(batchSize, evaluateEvery);
     }
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -119,7 +121,7 @@ public sealed partial class TrainingJobGrain : Grain, ITrainingJobGrain, IRemind
             throw new JobStateException(JobId, S.State, $"Job '{JobId}' already exists ({Describe()}); start the new one under another id.");
 
         var (training, workers) = JobSpecs.Resolve(spec);
-        var device = spec.Device ?? configuration?[ComputePool.TorchDeviceKey] ?? "cpu";
+        var device = spec[RunSettings.Device.Name] is not null ? training.Device : torch.Device;
         try { TorchDevice.Resolve(device); }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException) { throw new JobSpecException([$"Device = '{device}': {e.Message}"]); }
 
@@ -246,8 +248,13 @@ public sealed partial class TrainingJobGrain : Grain, ITrainingJobGrain, IRemind
             serverFailures = 0;
             stepFailures = 0;
             OnStep(report, wall);
+            time.Stepped(TimeSpan.FromSeconds(wall));
             if (update % evaluateEvery == 0 || update >= S.TotalUpdates)
+            {
+                started = Stopwatch.GetTimestamp();
                 await EvaluateAndCheckpoint();
+                time.Evaluated(Stopwatch.GetElapsedTime(started));
+            }
             if (update >= S.TotalUpdates) await Complete();
             else if (Stopwatch.GetElapsedTime(windowStart) >= options.ProgressInterval) Publish();
         }
@@ -410,11 +417,10 @@ public sealed partial class TrainingJobGrain : Grain, ITrainingJobGrain, IRemind
 
     JobProgress MakeProgress()
     {
-        double seconds = Stopwatch.GetElapsedTime(windowStart).TotalSeconds;
-        double rate = windowSteps == 0 || seconds <= 0 || S.Spec is null ? 0 : windowSteps * (double)batchSize / seconds;
-        return new JobProgress(JobId, S.State, update, S.TotalUpdates, lastLoss, rate, lastNoise,
+        return new JobProgress(JobId, S.State, update, S.TotalUpdates, lastLoss, time.ExamplesPerSecond, lastNoise,
             windowSteps == 0 ? 0 : windowCompute / windowSteps, windowSteps == 0 ? 0 : windowCommunication / windowSteps,
-            S.Curve.LastOrDefault(), DateTimeOffset.UtcNow);
+            S.Curve.LastOrDefault(), DateTimeOffset.UtcNow, time.Evaluation.TotalSeconds,
+            S.State == JobState.Running ? time.Remaining(update, S.TotalUpdates)?.TotalSeconds ?? double.NaN : 0);
     }
 
     void Publish()

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NeuralProgrammer.Model;
@@ -13,7 +13,7 @@ using static TorchSharp.torch;
 namespace NeuralProgrammer.Grains;
 
 /// <summary>
-/// A worker (DESIGN.md 2.2): a model replica and the job's training set, built on first use from the assignment in
+/// A worker (docs/architecture.md 2.2): a model replica and the job's training set, built on first use from the assignment in
 /// the request; forward/backward on <see cref="ComputePool"/>. When a computation throws, the worker deactivates
 /// itself before rethrowing, so that the parameter server's retry meets a fresh activation.
 /// </summary>
@@ -23,11 +23,11 @@ public sealed partial class WorkerGrain : Grain, IWorkerGrain
     readonly string silo;
     Replica? replica;
 
-    public WorkerGrain(ILogger<WorkerGrain> logger, ILocalSiloDetails siloDetails, IServiceProvider services)
+    public WorkerGrain(ILogger<WorkerGrain> logger, ILocalSiloDetails siloDetails, IOptions<TorchOptions> torch)
     {
         this.logger = logger;
         silo = siloDetails.SiloAddress.ToString();
-        ComputePool.Configure(services.GetService<IConfiguration>());
+        ComputePool.Configure(torch.Value);
     }
 
     public async Task<GradientReply> ComputeGradient(GradientRequest request)
@@ -101,12 +101,12 @@ public sealed partial class WorkerGrain : Grain, IWorkerGrain
 
         public (byte[] Gradient, int Count, double Loss) Compute(long update, byte[] weights)
         {
-            using (var flat = Packing.FromBytes(weights, device))
+            using (var flat = ParameterVector.FromBytes(weights, device: device))
                 ParameterVector.SetWeights(network, flat);
             var examples = schedule.Indices(update, assignment.Worker, assignment.Workers).Select(i => trainingSet[i]).ToList();
             using var batch = EncodedBatch.Encode(examples, Vocabulary.All, ScalarType.Float32, device);
             using var result = GradientComputation.Compute(network, batch, update, memory);
-            return (Packing.ToBytes(result.Gradient), result.ExampleCount, result.Loss);
+            return (ParameterVector.ToBytes(result.Gradient), result.ExampleCount, result.Loss);
         }
 
         public void Dispose()

@@ -1,5 +1,6 @@
 using System.Net;
 using k8s;
+using NeuralProgrammer.Grains;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Configuration.CommandLine;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -58,7 +59,7 @@ public static class SiloHost
         else configuration.Sources.Add(source);
     }
 
-    /// <summary>Orleans, metrics, health checks, Torch options, HTTP addresses and shutdown timeout.</summary>
+    /// <summary>Orleans, metrics, health checks, HTTP addresses and shutdown timeout.</summary>
     public static void ConfigureBuilder(WebApplicationBuilder builder)
     {
         var settings = SiloSettings.From(builder.Configuration);
@@ -68,13 +69,6 @@ public static class SiloHost
 
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownTimeout);
         builder.UseOrleans(silo => ConfigureSilo(silo, builder.Configuration, settings));
-
-        builder.Services.AddOptions<TorchOptions>()
-            .Bind(builder.Configuration.GetSection(TorchOptions.Section))
-            .Validate(o => o.Device is "cpu" or "cuda" || o.Device.StartsWith("cuda:", StringComparison.Ordinal),
-                "Torch:Device must be cpu, cuda or cuda:N")
-            .Validate(o => o.Threads >= 0, "Torch:Threads must be 0 (automatic) or more")
-            .ValidateOnStart();
 
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(MeterName, OrleansMeterName)
@@ -94,13 +88,19 @@ public static class SiloHost
 
     /// <summary>
     /// Configures an Orleans silo from configuration: cluster ids, clustering provider, endpoints, grain storage
-    /// (named <c>np</c> and default), TLS and the dashboard.
+    /// (named <c>np</c> and default), TLS, the dashboard and the grains' <see cref="TorchOptions"/>.
     /// </summary>
     public static void ConfigureSilo(ISiloBuilder silo, IConfiguration configuration) =>
         ConfigureSilo(silo, configuration, SiloSettings.From(configuration));
 
     static void ConfigureSilo(ISiloBuilder silo, IConfiguration configuration, SiloSettings settings)
     {
+        silo.Services.AddOptions<TorchOptions>()
+            .Bind(configuration.GetSection(TorchOptions.Section))
+            .Validate(o => o.Device is "cpu" or "cuda" || o.Device.StartsWith("cuda:", StringComparison.Ordinal),
+                "Torch:Device must be cpu, cuda or cuda:N")
+            .Validate(o => o.Threads >= 0, "Torch:Threads must be 0 (automatic) or more")
+            .ValidateOnStart();
         silo.Configure<ClusterOptions>(o =>
         {
             o.ServiceId = settings.ServiceId;

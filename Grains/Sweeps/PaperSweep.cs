@@ -1,7 +1,8 @@
+using NeuralProgrammer.Model.Settings;
 namespace NeuralProgrammer.Grains.Sweeps;
 
 /// <summary>
-/// The paper's own sweep (DESIGN.md 1.7) on the single-column variant: clip ∈ {1, 5, 50} × Adam ε ∈ {1e-6, 1e-8} ×
+/// The paper's own sweep (docs/model.md 1.7) on the single-column variant: clip ∈ {1, 5, 50} × Adam ε ∈ {1e-6, 1e-8} ×
 /// Huber δ ∈ {10, 25, 50} × lookup weight λ ∈ {25, 50, 75, 100} = 72 configurations, × 3 seeds = 216 trials.
 /// </summary>
 public static class PaperSweep
@@ -22,7 +23,8 @@ public static class PaperSweep
     /// </summary>
     public static SweepSpec Create(int steps, int concurrency, string earlyStopping = "none") => new()
     {
-        Base = new JobSpec { Preset = "single-column", Steps = steps, EvaluateEvery = Math.Max(1, steps / 5) },
+        Base = new JobSpec { Preset = "single-column" }
+            .With(RunSettings.Steps.Name, $"{steps}").With(RunSettings.EvaluateEvery.Name, $"{Math.Max(1, steps / 5)}"),
         Space = Space,
         Seeds = Seeds,
         Strategy = SweepPlanner.Grid,

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace NeuralProgrammer.Grains.Sweeps;
 
 /// <summary>
-/// A hyperparameter sweep (DESIGN.md 2.2, last paragraph). <see cref="Start"/> plans the trials and stores them; a
+/// A hyperparameter sweep (docs/architecture.md 2.2, Sweeps). <see cref="Start"/> plans the trials and stores them; a
 /// grain timer then runs the sweep one tick at a time (<see cref="SweepOptions.PollInterval"/>): poll the running
 /// trials' jobs, stop the ones the early-stopping rule condemns (<see cref="ITrainingJobGrain.Cancel"/>), and start
 /// queued trials as training jobs <c>{sweep}/trial-{n}</c> while fewer than the concurrency limit run. Orleans places

@@ -4,7 +4,7 @@ using System.Diagnostics.Metrics;
 namespace NeuralProgrammer.Grains.Sweeps;
 
 /// <summary>
-/// The sweep metrics of DESIGN.md 2.3 on the meter <c>NeuralProgrammer</c>: <c>np_sweep_trials</c> (trials by
+/// The sweep metrics of docs/architecture.md 2.3 on the meter <c>NeuralProgrammer</c>: <c>np_sweep_trials</c> (trials by
 /// <c>state</c>, tagged with the <c>sweep</c>) and <c>np_sweep_best_objective</c> (the best trial's objective so far).
 /// Observable gauges read the latest snapshot each active sweep grain of this process reported, so a silo reports the
 /// sweeps it holds and a sweep that moves reports from its new silo.

@@ -1,4 +1,5 @@
 using System.Globalization;
+using NeuralProgrammer.Model.Settings;
 
 namespace NeuralProgrammer.Grains.Sweeps;
 
@@ -41,7 +42,7 @@ public static class SweepPlanner
     /// <summary>Every problem with <paramref name="spec"/>; empty when it is valid.</summary>
     public static IReadOnlyList<string> Validate(SweepSpec spec) => Build(spec).Problems;
 
-    sealed record Dimension(int Index, string Name, ParameterKind Kind, string[]? Values, double Min, double Max, bool Log);
+    sealed record Dimension(int Index, string Name, SettingKind Kind, string[]? Values, double Min, double Max, bool Log);
 
     static string Show(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
@@ -92,7 +93,7 @@ public static class SweepPlanner
             at = $"{at} ({name})";
             if (seen.TryGetValue(name, out var earlier)) { problems.Add($"{at}: {name} is already searched by Space[{earlier}]"); continue; }
             seen[name] = i;
-            if (name == nameof(JobSpec.Seed) && seeds is not null)
+            if (name == RunSettings.Seed.Name && seeds is not null)
                 problems.Add($"Seeds: Seed is also searched by Space[{i}]; give the seeds in one place");
 
             bool hasRange = p.Min is not null || p.Max is not null || p.Scale is not null;
@@ -126,7 +127,7 @@ public static class SweepPlanner
                 continue;
             }
             if (!hasRange) { problems.Add($"{at}: no Values and no range; list Values, or give Min and Max"); continue; }
-            if (kind is not (ParameterKind.Integer or ParameterKind.Real))
+            if (kind is not (SettingKind.Integer or SettingKind.Real))
             {
                 problems.Add($"{at}: a range needs a numeric field; list the Values of {name} instead");
                 continue;
@@ -145,8 +146,8 @@ public static class SweepPlanner
             {
                 if (min <= 0) { problems.Add($"{at}.Min = {Show(min)}: a log range needs positive bounds"); continue; }
             }
-            if (kind == ParameterKind.Integer && Math.Ceiling(min) > Math.Floor(max)) { problems.Add($"{at}: no integer between Min = {Show(min)} and Max = {Show(max)}"); continue; }
-            if (kind == ParameterKind.Integer && (min < int.MinValue || max > int.MaxValue)) { problems.Add($"{at}: the range is outside the integers"); continue; }
+            if (kind == SettingKind.Integer && Math.Ceiling(min) > Math.Floor(max)) { problems.Add($"{at}: no integer between Min = {Show(min)} and Max = {Show(max)}"); continue; }
+            if (kind == SettingKind.Integer && (min < int.MinValue || max > int.MaxValue)) { problems.Add($"{at}: the range is outside the integers"); continue; }
             dimensions.Add(new Dimension(i, name, kind, null, min, max, scale == "log"));
         }
 
@@ -205,7 +206,7 @@ public static class SweepPlanner
         // A base problem about a searched field may go away with the searched values: those are checked with them.
         var reported = new HashSet<string>();
         foreach (var problem in JobSpecs.Validate(baseSpec))
-            if (!seen.ContainsKey(FieldOf(problem)) && !(FieldOf(problem) == nameof(JobSpec.Seed) && seeds is not null) && reported.Add(problem))
+            if (!seen.ContainsKey(FieldOf(problem)) && !(FieldOf(problem) == RunSettings.Seed.Name && seeds is not null) && reported.Add(problem))
                 problems.Add($"Base.{problem}");
         foreach (var d in dimensions.Where(d => d.Values is not null))
         {
@@ -226,7 +227,7 @@ public static class SweepPlanner
         {
             foreach (var seed in seeds?.Select(s => (int?)s) ?? [null])
             {
-                var parameters = seed is { } s ? [.. assignment, new SweepAssignment(nameof(JobSpec.Seed), SweepParameters.Format(s))] : assignment;
+                var parameters = seed is { } s ? [.. assignment, new SweepAssignment(RunSettings.Seed.Name, SweepParameters.Format(s))] : assignment;
                 var jobSpec = SweepParameters.Apply(baseSpec, parameters);
                 var number = trials.Count + 1;
                 var trialIssues = JobSpecs.Validate(jobSpec).Where(reported.Add).ToList();
@@ -309,7 +310,7 @@ public static class SweepPlanner
         if (d.Values is not null) return d.Values[random.Next(d.Values.Length)];
         double u = random.NextDouble();
         double x = d.Log ? Math.Exp(Math.Log(d.Min) + u * (Math.Log(d.Max) - Math.Log(d.Min))) : d.Min + u * (d.Max - d.Min);
-        if (d.Kind == ParameterKind.Integer)
+        if (d.Kind == SettingKind.Integer)
             return SweepParameters.Format((int)Math.Clamp(Math.Round(x), Math.Ceiling(d.Min), Math.Floor(d.Max)));
         return SweepParameters.Format(Math.Clamp(x, d.Min, d.Max));
     }

@@ -15,7 +15,7 @@ public enum LogicalOperator { And, Or }
 public sealed record NumberComparison(Comparator Comparator, string Phrase, string Column) : Condition;
 
 /// <summary>
-/// <c>word:k Y</c>: rows whose text column Y holds word:k. It stands wherever a comparison may stand (DESIGN.md 1.8).
+/// <c>word:k Y</c>: rows whose text column Y holds word:k. It stands wherever a comparison may stand (docs/model.md 1.8).
 /// </summary>
 public sealed record WordMatch(string Column) : Condition;
 

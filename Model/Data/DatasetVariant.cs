@@ -1,6 +1,6 @@
 namespace NeuralProgrammer.Model.Data;
 
-/// <summary>The paper's eight synthetic datasets (Table 2; DESIGN.md 1.8, 1.9).</summary>
+/// <summary>The paper's eight synthetic datasets (Table 2; docs/model.md 1.8, 1.9).</summary>
 public enum DatasetVariant
 {
     SingleColumn,
@@ -36,7 +36,7 @@ public static class DatasetVariants
 
     public static VariantFacts Facts(this DatasetVariant variant) => Entry(variant).Facts;
 
-    /// <summary>The paper's test accuracy in percent (Table 2; DESIGN.md 1.9).</summary>
+    /// <summary>The paper's test accuracy in percent (Table 2; docs/model.md 1.9).</summary>
     public static double PaperAccuracy(this DatasetVariant variant) => Entry(variant).PaperAccuracy;
 
     /// <summary>Parses a command-line name such as <c>5-columns</c> (case and surrounding spaces ignored).</summary>

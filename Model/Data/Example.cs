@@ -1,6 +1,6 @@
 namespace NeuralProgrammer.Model.Data;
 
-/// <summary>The four template categories of the paper's synthetic data (DESIGN.md 1.8).</summary>
+/// <summary>The four template categories of the paper's synthetic data (docs/model.md 1.8).</summary>
 public enum TemplateCategory { Aggregation, Comparison, Logic, Arithmetic }
 
 /// <summary>One training or test example: a table, a question about it, its answer and the template it came from.</summary>

@@ -1,11 +1,11 @@
 namespace NeuralProgrammer.Model.Data;
 
 /// <summary>
-/// The surface phrases of each <see cref="Keyword"/> (DESIGN.md 1.8). A phrase may be several words ("greater than").
+/// The surface phrases of each <see cref="Keyword"/> (docs/model.md 1.8). A phrase may be several words ("greater than").
 /// </summary>
 /// <remarks>
 /// Without word variability difference is written <c>diff</c> ("sum A diff count", as in the paper's examples). With word
-/// variability it is one of DESIGN.md's two phrases, <c>difference</c> or <c>difference between</c>, and <c>diff</c> is
+/// variability it is one of the two phrases of docs/model.md 1.8, <c>difference</c> or <c>difference between</c>, and <c>diff</c> is
 /// not among them: that gives the paper's 1,368 single-column templates, which a third phrase would not. The phrase
 /// keeps its place between the two aggregates ("total of difference between how many").
 /// </remarks>

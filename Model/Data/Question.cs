@@ -1,7 +1,7 @@
 namespace NeuralProgrammer.Model.Data;
 
 /// <summary>
-/// A question with its numbers taken out of the token stream (DESIGN.md 1.1). <see cref="Words"/> are the tokens the
+/// A question with its numbers taken out of the token stream (docs/model.md 1.1). <see cref="Words"/> are the tokens the
 /// question RNN reads; <see cref="Numbers"/>[k] stood right after the word at <see cref="NumberPositions"/>[k]
 /// (an index into <see cref="Words"/>, or -1 when the number opens the question).
 /// </summary>

@@ -1,6 +1,6 @@
 namespace NeuralProgrammer.Model.Data;
 
-/// <summary>The paper's synthetic tables, questions and answers, deterministic from a seed (DESIGN.md 1.8).</summary>
+/// <summary>The paper's synthetic tables, questions and answers, deterministic from a seed (docs/model.md 1.8).</summary>
 /// <remarks>
 /// <para>Tables: training 30–100 rows and a column count uniform in 1..C_max (text match: 2..C_max, split uniformly
 /// among the text/numeric splits that fit the variant, at least one of each), values uniform in [−100, 100]; test 120

@@ -7,7 +7,7 @@ public sealed record TableColumn(string Name, IReadOnlyList<double>? Numbers = n
     public int RowCount => Numbers?.Count ?? Words?.Count ?? 0;
 }
 
-/// <summary>A table of M rows × C named columns (DESIGN.md 1.1).</summary>
+/// <summary>A table of M rows × C named columns (docs/model.md 1.1).</summary>
 public sealed record Table(IReadOnlyList<TableColumn> Columns)
 {
     public int ColumnCount => Columns.Count;

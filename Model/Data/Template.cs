@@ -5,7 +5,7 @@ namespace NeuralProgrammer.Model.Data;
 /// its phrases fixed, and slots for the numbers and text words a concrete question fills in.
 /// </summary>
 /// <remarks>
-/// Grammar (DESIGN.md 1.8): aggregation <c>sum X | count | print X</c>; comparison <c>{greater|lesser} n Y</c> then an
+/// Grammar (docs/model.md 1.8): aggregation <c>sum X | count | print X</c>; comparison <c>{greater|lesser} n Y</c> then an
 /// aggregation; logic <c>greater n Y and lesser n Z | lesser n Y and greater n Z | greater n Y or lesser n Z |
 /// lesser n Y or greater n Z</c> then an aggregation; arithmetic <c>sum X diff count | count diff sum X</c>, over all
 /// rows. Comparisons, sum and print name their column when the variant has more than one (<see cref="NamesColumns"/>);

@@ -2,7 +2,7 @@ namespace NeuralProgrammer.Model.Data;
 
 /// <summary>The template forms of one dataset variant, and every template they give at the variant's full width.</summary>
 /// <remarks>
-/// <para>Forms per category (DESIGN.md 1.8): aggregation <c>sum X</c>, <c>count</c>, <c>print X</c>; comparison
+/// <para>Forms per category (docs/model.md 1.8): aggregation <c>sum X</c>, <c>count</c>, <c>print X</c>; comparison
 /// <c>{greater|lesser} n Y</c> × each aggregation; logic the four mixed pairs <c>greater/lesser</c>,
 /// <c>lesser/greater</c> joined by <c>and</c> or <c>or</c>, × each aggregation; arithmetic <c>sum X diff count</c>,
 /// <c>count diff sum X</c>. Y and Z range independently over the columns (they may coincide). That gives

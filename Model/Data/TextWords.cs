@@ -1,6 +1,6 @@
 namespace NeuralProgrammer.Model.Data;
 
-/// <summary>The tokens held by text cells in the text-match variants: word:0 .. word:9 (DESIGN.md 1.4, 1.8).</summary>
+/// <summary>The tokens held by text cells in the text-match variants: word:0 .. word:9 (docs/model.md 1.4, 1.8).</summary>
 public static class TextWords
 {
     public const string Prefix = "word:";

@@ -2,7 +2,7 @@ namespace NeuralProgrammer.Model.Data;
 
 /// <summary>
 /// What defines a dataset variant: how many numeric and text columns its test tables have (training tables may have
-/// fewer) and whether its questions use synonyms (DESIGN.md 1.8).
+/// fewer) and whether its questions use synonyms (docs/model.md 1.8).
 /// </summary>
 /// <remarks>
 /// Column names are fixed per role so that a name always denotes the same kind of column: the text columns take the

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace NeuralProgrammer.Model.Network;
 
 /// <summary>
-/// The combination rules of DESIGN.md 1.3: every operation computes its output, and the step's result is their sum
+/// The combination rules of docs/model.md 1.3: every operation computes its output, and the step's result is their sum
 /// weighted by α_op (and, for column operations, by α_col). Shapes: α_op [B, O] (columns in the order of
 /// <see cref="Operations"/>), α_col [B, C], row_select [B, M], table [B, M, C].
 /// </summary>

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace NeuralProgrammer.Model.Network;
 
-/// <summary>The history RNN (DESIGN.md 1.2): h_t = tanh(W_history [c_t; h_{t-1}]), c_t = [α_op_{t-1}ᵀU; α_col_{t-1}ᵀP].</summary>
+/// <summary>The history RNN (docs/model.md 1.2): h_t = tanh(W_history [c_t; h_{t-1}]), c_t = [α_op_{t-1}ᵀU; α_col_{t-1}ᵀP].</summary>
 public sealed class HistoryRnn : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly Linear W_history;

@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace NeuralProgrammer.Model.Network;
 
 /// <summary>
-/// Neural Programmer (Neelakantan, Le, Sutskever, ICLR 2016; DESIGN.md 1.2–1.4) over a whole minibatch at once.
+/// Neural Programmer (Neelakantan, Le, Sutskever, ICLR 2016; docs/model.md 1.2–1.4) over a whole minibatch at once.
 /// Parameters, in the order of <see cref="ParameterVector"/> (own parameters first, then submodules in declaration
 /// order): operation_embeddings [O, d] (U), word_embeddings.weight [vocabulary, d] (V),
 /// question_rnn.W_question.weight [d, 2d] (+ W_question_backward, W_bidirectional when bidirectional),
@@ -43,7 +43,7 @@ public sealed class NeuralProgrammerNetwork : nn.Module<EncodedBatch, Selection,
         if (hyperParameters.QuestionAttention) question_attention = new QuestionAttention(d);
         RegisterComponents();
 
-        // Uniform in [−s, s] for every parameter (DESIGN.md 1.2), drawn in registration order from one seeded generator.
+        // Uniform in [−s, s] for every parameter (docs/model.md 1.2), drawn in registration order from one seeded generator.
         using var generator = new Generator((ulong)seed);
         using var _ = no_grad();
         foreach (var parameter in parameters())
@@ -114,7 +114,7 @@ public sealed class NeuralProgrammerNetwork : nn.Module<EncodedBatch, Selection,
     }
 
     /// <summary>
-    /// log π(p) of given hard programs, teacher-forced (the program memory's loss, DESIGN.md 1.8b): over the steps,
+    /// log π(p) of given hard programs, teacher-forced (the program memory's loss, docs/model.md 1.8b): over the steps,
     /// log α_op of the program's operation, log α_col of its column where the operation takes one, plus log β of each
     /// pivot in use. The history RNN is fed the program's moves, with the argmax column where the operation takes none,
     /// as at inference (1.6). Temperature 1: the likelihood is that of the model argmax inference reads. [B, K], −∞ in

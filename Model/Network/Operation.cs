@@ -1,6 +1,6 @@
 namespace NeuralProgrammer.Model.Network;
 
-/// <summary>The built-in operations of DESIGN.md 1.3 (the paper's Table 1), in the order of the rows of U.</summary>
+/// <summary>The built-in operations of docs/model.md 1.3 (the paper's Table 1), in the order of the rows of U.</summary>
 public enum Operation { Sum, Count, Difference, Greater, Lesser, And, Or, Assign, Reset, TextMatch }
 
 public static class Operations

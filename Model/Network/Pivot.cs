@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace NeuralProgrammer.Model.Network;
 
 /// <summary>
-/// Pivots and comparisons (DESIGN.md 1.2, 1.3): β_op = softmax(Z · U(op)) over the question's numbers, and the M×C
+/// Pivots and comparisons (docs/model.md 1.2, 1.3): β_op = softmax(Z · U(op)) over the question's numbers, and the M×C
 /// 0/1 (or expected) comparison of the table with them.
 /// </summary>
 public static class Pivot

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace NeuralProgrammer.Model.Network;
 
 /// <summary>
-/// Attention over the question states driven by the history vector (DESIGN.md 1.2, the paper's 10-column model).
+/// Attention over the question states driven by the history vector (docs/model.md 1.2, the paper's 10-column model).
 /// Ours: a_t = Σ_i softmax_i(z_i · h_t) z_i, and the selector reads q_t = tanh(W_attention [q; a_t]) in place of q.
 /// </summary>
 public sealed class QuestionAttention : nn.Module<Tensor, Tensor, Tensor, Tensor, Tensor>

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace NeuralProgrammer.Model.Network;
 
 /// <summary>
-/// The question RNN (DESIGN.md 1.2): z_i = tanh(W_question [z_{i-1}; V(w_i)]), z_0 = 0, no bias; q = z_Q.
+/// The question RNN (docs/model.md 1.2): z_i = tanh(W_question [z_{i-1}; V(w_i)]), z_0 = 0, no bias; q = z_Q.
 /// Optionally bidirectional, with q = tanh(W_bidirectional [q_forward; q_backward]) (ours: the projection).
 /// Returns q and the forward states with z_0 in front, [B, Q+1, d], for the pivots and text match.
 /// </summary>

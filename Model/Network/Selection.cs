@@ -1,8 +1,8 @@
 namespace NeuralProgrammer.Model.Network;
 
 /// <summary>
-/// How the selector's choices are made: soft (softmax, training) or hard (one-hot argmax, inference; DESIGN.md 1.6).
-/// <see cref="Temperature"/> divides the selector logits in soft mode only (a training aid, DESIGN.md 1.8b).
+/// How the selector's choices are made: soft (softmax, training) or hard (one-hot argmax, inference; docs/model.md 1.6).
+/// <see cref="Temperature"/> divides the selector logits in soft mode only (a training aid, docs/model.md 1.8b).
 /// </summary>
 public readonly record struct Selection(bool Hard, double Temperature = 1)
 {

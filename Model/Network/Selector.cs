@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace NeuralProgrammer.Model.Network;
 
 /// <summary>
-/// The selector (DESIGN.md 1.2): operation logits U · tanh(W_op [q; h_t]) and column logits P · tanh(W_col [q; h_t]).
+/// The selector (docs/model.md 1.2): operation logits U · tanh(W_op [q; h_t]) and column logits P · tanh(W_col [q; h_t]).
 /// The softmaxes (with the training-only temperature) and the argmax are taken by the caller.
 /// </summary>
 public sealed class Selector : nn.Module<Tensor, Tensor, Tensor, Tensor, (Tensor Operation, Tensor Column)>

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace NeuralProgrammer.Model.Network;
 
 /// <summary>
-/// Text match (DESIGN.md 1.4): B[m][k] = σ(A[m][k]·q); D[k] = (1/M) Σ_m B[m][k] A[m][k]; E = D + P;
+/// Text match (docs/model.md 1.4): B[m][k] = σ(A[m][k]·q); D[k] = (1/M) Σ_m B[m][k] A[m][k]; E = D + P;
 /// G[k] = Σ_i softmax_i(E[k]·z_i) z_i; tm[m][k] = σ(A[m][k]·G[k]). Zero outside text columns and real rows.
 /// At argmax inference (1.6) a row is matched or not, as comparisons are: tm is rounded at ½ (ours; the paper does
 /// not say), so that a sum or count over text-matched rows is exact rather than weighted by unsaturated scores.

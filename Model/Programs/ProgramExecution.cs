@@ -5,7 +5,7 @@ using NeuralProgrammer.Model.Training;
 namespace NeuralProgrammer.Model.Programs;
 
 /// <summary>
-/// Runs hard programs on one example with the semantics of the network's argmax forward pass (DESIGN.md 1.3, 1.6):
+/// Runs hard programs on one example with the semantics of the network's argmax forward pass (docs/model.md 1.3, 1.6):
 /// row selections are bit masks over the rows, scalars are exact. Text match, which the network learns, is taken here
 /// as what it is meant to learn: the rows whose cell in the column is one of the question's words.
 /// </summary>

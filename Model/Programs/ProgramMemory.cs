@@ -4,7 +4,7 @@ using NeuralProgrammer.Model.Network;
 namespace NeuralProgrammer.Model.Programs;
 
 /// <summary>
-/// A memory of programs that answer right (a training aid in the spirit of MAPO, Liang et al. 2018; DESIGN.md 1.8b),
+/// A memory of programs that answer right (a training aid in the spirit of MAPO, Liang et al. 2018; docs/model.md 1.8b),
 /// built from the training set alone before training: the training examples are grouped by their question's words
 /// and number positions; <see cref="ProgramSearch"/> keeps the programs that answer a group's first few examples
 /// (which rules out coincidences of one table). Built the same way from the

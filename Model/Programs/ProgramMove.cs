@@ -9,7 +9,7 @@ namespace NeuralProgrammer.Model.Programs;
 public readonly record struct ProgramMove(Operation Operation, int Column = -1, int Pivot = -1);
 
 /// <summary>
-/// A program of T hard moves, as the argmax selector would emit it (DESIGN.md 1.6). Greater and lesser each have one
+/// A program of T hard moves, as the argmax selector would emit it (docs/model.md 1.6). Greater and lesser each have one
 /// pivot per question (β is computed once, 1.2), so every greater move of a program names the same number, as does
 /// every lesser move. Columns are indices into the table whose column names are <paramref name="ColumnNames"/>;
 /// <see cref="For"/> carries the program to another table by name (tables of one question differ in their columns).
@@ -37,7 +37,7 @@ public sealed record HardProgram(IReadOnlyList<ProgramMove> Steps, IReadOnlyList
 
     /// <summary>
     /// Whether every move other than reset feeds the answer: sum, count and assign read the previous step's rows,
-    /// and/or the previous two steps' rows, difference the scalars of one and three steps back (DESIGN.md 1.3).
+    /// and/or the previous two steps' rows, difference the scalars of one and three steps back (docs/model.md 1.3).
     /// A program with an idle move is a copy of a cheaper one with reset in its place, so the search skips it.
     /// </summary>
     public static bool IsMinimal(IReadOnlyList<ProgramMove> steps)

@@ -13,9 +13,13 @@ public sealed record Evaluation(int Correct, int Total, IReadOnlyDictionary<Temp
     public double Accuracy => Total == 0 ? 0 : (double)Correct / Total;
     public double CategoryAccuracy(TemplateCategory category) =>
         PerCategory.TryGetValue(category, out var c) && c.Total > 0 ? (double)c.Correct / c.Total : double.NaN;
+
+    /// <summary>The accuracy of each category in the test set, in category order: what curves, results and jobs report.</summary>
+    public IReadOnlyDictionary<TemplateCategory, double> AccuracyPerCategory =>
+        PerCategory.OrderBy(p => p.Key).ToDictionary(p => p.Key, p => p.Value.Total == 0 ? 0 : (double)p.Value.Correct / p.Value.Total);
 }
 
-/// <summary>Inference with argmax selection (DESIGN.md 1.6).</summary>
+/// <summary>Inference with argmax selection (docs/model.md 1.6).</summary>
 public static class Evaluator
 {
     /// <summary>A scalar is right when within this of the truth (the paper: "to the first decimal place").</summary>

@@ -9,7 +9,7 @@ namespace NeuralProgrammer.Model.Training;
 public static class GradientComputation
 {
     /// <summary>
-    /// Soft forward pass with the selector temperature of update <paramref name="update"/>, the loss of DESIGN.md 1.5 minus
+    /// Soft forward pass with the selector temperature of update <paramref name="update"/>, the loss of docs/model.md 1.5 minus
     /// the scheduled entropy bonus, plus the program memory's loss when a memory is given and weighted, backward, and
     /// the flat gradient (caller disposes). The gradient is of the batch mean. The reported loss is the paper's alone.
     /// </summary>

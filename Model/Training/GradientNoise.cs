@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace NeuralProgrammer.Model.Training;
 
 /// <summary>
-/// The annealed Gaussian gradient noise N(0, σ²_t), σ²_t = η/(1+t)^γ (DESIGN.md 1.7). The draw of update u comes from a
+/// The annealed Gaussian gradient noise N(0, σ²_t), σ²_t = η/(1+t)^γ (docs/model.md 1.7). The draw of update u comes from a
 /// generator seeded by (seed, u): a resumed run, a distributed run and the single-process trainer add the same noise.
 /// </summary>
 public sealed class GradientNoise(HyperParameters hyperParameters, long seed, long updatesPerEpoch)

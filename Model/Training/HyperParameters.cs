@@ -1,15 +1,16 @@
-using System.Globalization;
 using NeuralProgrammer.Model.Network;
+using NeuralProgrammer.Model.Settings;
 
 namespace NeuralProgrammer.Model.Training;
 
 /// <summary>
-/// Everything that shapes a model and its training, in one immutable record (DESIGN.md 1.2, 1.5, 1.7, 1.8b).
-/// Defaults are the paper's where it gives one. <see cref="Validate"/> names every field that is out of range.
+/// Everything that shapes a model and its training, in one immutable record (docs/model.md 1.2, 1.5, 1.7, 1.8b).
+/// Defaults are the paper's where it gives one; each property's name, range, help and console option are defined
+/// in <see cref="RunSettings"/>.
 /// </summary>
 public sealed record HyperParameters
 {
-    // Network (DESIGN.md 1.2)
+    // Network (docs/model.md 1.2)
     public int Dimension { get; init; } = 256;
     public int Steps { get; init; } = 4;
     public bool BidirectionalQuestion { get; init; }
@@ -17,11 +18,11 @@ public sealed record HyperParameters
     public ComparisonMode Comparison { get; init; } = ComparisonMode.Expected;
     public double InitScale { get; init; } = 0.1;
 
-    // Loss (DESIGN.md 1.5)
+    // Loss (docs/model.md 1.5)
     public double HuberDelta { get; init; } = 10;
     public double LookupWeight { get; init; } = 50;
 
-    // Optimiser (DESIGN.md 1.7)
+    // Optimiser (docs/model.md 1.7)
     public int BatchSize { get; init; } = 50;
     public double LearningRate { get; init; } = 1e-3;
     public double Beta1 { get; init; } = 0.9;
@@ -35,7 +36,7 @@ public sealed record HyperParameters
     public double NoiseGamma { get; init; } = 0.55;
     public NoiseUnit NoisePer { get; init; } = NoiseUnit.Step;
 
-    // Training aids (DESIGN.md 1.8b), off by default; training only, argmax inference ignores them.
+    // Training aids (docs/model.md 1.8b), off by default; training only, argmax inference ignores them.
     /// <summary>Selector softmax temperature at step 0, annealed linearly to 1 over <see cref="TemperatureAnnealSteps"/>.</summary>
     public double SelectorTemperature { get; init; } = 1;
     public int TemperatureAnnealSteps { get; init; }
@@ -50,7 +51,7 @@ public sealed record HyperParameters
 
     public static HyperParameters Default { get; } = new();
 
-    /// <summary>Noise variance σ²_t at unit count t (DESIGN.md 1.7).</summary>
+    /// <summary>Noise variance σ²_t at unit count t (docs/model.md 1.7).</summary>
     public double NoiseVariance(long t) => NoiseEta / Math.Pow(1 + t, NoiseGamma);
 
     /// <summary>The noise schedule's t after <paramref name="updates"/> updates.</summary>
@@ -64,50 +65,12 @@ public sealed record HyperParameters
     static double Anneal(double from, double to, int over, long update) =>
         over <= 0 || update >= over ? (over <= 0 ? from : to) : from + (to - from) * update / over;
 
-    /// <summary>Every problem with these values, each naming its field; empty when valid.</summary>
+    /// <summary>Every problem with these values, each naming its setting (<see cref="RunSettings"/>); empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {
-        var problems = new List<string>();
-        void Check(bool ok, string field, object value, string rule)
-        {
-            if (!ok) problems.Add(string.Create(CultureInfo.InvariantCulture, $"{field} = {value}: {rule}"));
-        }
-        void Finite(double value, string field)
-        {
-            if (!double.IsFinite(value)) problems.Add($"{field} = {value.ToString(CultureInfo.InvariantCulture)}: must be a finite number");
-        }
-        foreach (var (value, field) in new[]
-                 {
-                     (InitScale, nameof(InitScale)), (HuberDelta, nameof(HuberDelta)), (LookupWeight, nameof(LookupWeight)),
-                     (LearningRate, nameof(LearningRate)), (Beta1, nameof(Beta1)), (Beta2, nameof(Beta2)), (Epsilon, nameof(Epsilon)),
-                     (ClipNorm, nameof(ClipNorm)), (NoiseEta, nameof(NoiseEta)), (NoiseGamma, nameof(NoiseGamma)),
-                     (SelectorTemperature, nameof(SelectorTemperature)), (EntropyWeight, nameof(EntropyWeight)),
-                     (ProgramMemoryWeight, nameof(ProgramMemoryWeight)),
-                 })
-            Finite(value, field);
-        if (problems.Count > 0) return problems;
-
-        Check(Dimension is >= 1 and <= 4096, nameof(Dimension), Dimension, "must be between 1 and 4096");
-        Check(Steps is >= 1 and <= 16, nameof(Steps), Steps, "must be between 1 and 16");
-        Check(Enum.IsDefined(Comparison), nameof(Comparison), Comparison, "must be Expected or Paper");
-        Check(InitScale is > 0 and <= 1, nameof(InitScale), InitScale, "must be in (0, 1]");
-        Check(HuberDelta > 0, nameof(HuberDelta), HuberDelta, "must be positive");
-        Check(LookupWeight >= 0, nameof(LookupWeight), LookupWeight, "must not be negative");
-        Check(BatchSize is >= 1 and <= 100_000, nameof(BatchSize), BatchSize, "must be between 1 and 100000");
-        Check(LearningRate is > 0 and <= 10, nameof(LearningRate), LearningRate, "must be in (0, 10]");
-        Check(Beta1 is >= 0 and < 1, nameof(Beta1), Beta1, "must be in [0, 1)");
-        Check(Beta2 is >= 0 and < 1, nameof(Beta2), Beta2, "must be in [0, 1)");
-        Check(Epsilon is > 0 and <= 1, nameof(Epsilon), Epsilon, "must be in (0, 1]");
-        Check(ClipNorm >= 0, nameof(ClipNorm), ClipNorm, "must not be negative (0 turns clipping off)");
-        Check(NoiseEta >= 0, nameof(NoiseEta), NoiseEta, "must not be negative (0 turns noise off)");
-        Check(NoiseGamma >= 0, nameof(NoiseGamma), NoiseGamma, "must not be negative");
-        Check(Enum.IsDefined(NoisePer), nameof(NoisePer), NoisePer, "must be Step or Epoch");
-        Check(SelectorTemperature > 0, nameof(SelectorTemperature), SelectorTemperature, "must be positive");
-        Check(TemperatureAnnealSteps >= 0, nameof(TemperatureAnnealSteps), TemperatureAnnealSteps, "must not be negative");
-        Check(EntropyWeight >= 0, nameof(EntropyWeight), EntropyWeight, "must not be negative");
-        Check(EntropyAnnealSteps >= 0, nameof(EntropyAnnealSteps), EntropyAnnealSteps, "must not be negative");
-        Check(ProgramMemoryWeight >= 0, nameof(ProgramMemoryWeight), ProgramMemoryWeight, "must not be negative (0 turns the program memory off)");
-        return problems;
+        var spec = new TrainingSpec { HyperParameters = this };
+        return RunSettings.All.Where(s => s.Name.StartsWith(RunSettings.HyperParametersPrefix, StringComparison.Ordinal))
+            .Select(s => s.Problem(spec)).OfType<string>().ToList();
     }
 
     /// <summary>Throws an <see cref="ArgumentException"/> listing every invalid field.</summary>

@@ -9,7 +9,7 @@ public sealed record ProgramStep(Operation Operation, string? Column, double? Pi
         string.Join(' ', new[] { Operation.DisplayName(), Pivot is { } p ? Data.Question.FormatNumber(p) : null, Column }.Where(s => s is not null));
 }
 
-/// <summary>The (operation, column) chosen by argmax at each of the T steps (DESIGN.md 1.6).</summary>
+/// <summary>The (operation, column) chosen by argmax at each of the T steps (docs/model.md 1.6).</summary>
 public sealed record InducedProgram(IReadOnlyList<ProgramStep> Steps)
 {
     public Operation Final => Steps[^1].Operation;

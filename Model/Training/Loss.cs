@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 
 namespace NeuralProgrammer.Model.Training;
 
-/// <summary>The training loss of DESIGN.md 1.5, and the entropy of the operation selection for the 1.8b bonus.</summary>
+/// <summary>The training loss of docs/model.md 1.5, and the entropy of the operation selection for the 1.8b bonus.</summary>
 public static class Loss
 {
     /// <summary>Keeps log p and log(1−p) finite in the lookup loss.</summary>

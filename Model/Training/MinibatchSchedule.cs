@@ -3,7 +3,7 @@ namespace NeuralProgrammer.Model.Training;
 /// <summary>
 /// Which training examples update u uses: each epoch is a permutation of the N examples drawn from (seed, epoch), cut
 /// into consecutive batches of B; with K workers, worker k takes the k-th of K near-equal slices of that batch. So a run
-/// on K workers with B/K each sees exactly the examples of a single-process run with batch B (DESIGN.md 2.2 point 8).
+/// on K workers with B/K each sees exactly the examples of a single-process run with batch B (docs/architecture.md 2.2 point 8).
 /// </summary>
 public sealed class MinibatchSchedule
 {

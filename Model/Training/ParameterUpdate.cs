@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace NeuralProgrammer.Model.Training;
 
 /// <summary>
-/// One update of the flat weights from an averaged gradient (DESIGN.md 1.7, 2.2 step 3): clip by global norm, add
+/// One update of the flat weights from an averaged gradient (docs/model.md 1.7, docs/architecture.md 2.2 step 3): clip by global norm, add
 /// Gaussian noise with σ²_t = η/(1+t)^γ, then Adam. All on flat tensors, so each phase is a handful of fused kernels.
 /// The noise of update u is drawn from a generator seeded by (seed, u), so a resumed or distributed run draws the same.
 /// The parameter server grain and the single-process trainer both use this class.

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NeuralProgrammer.Model.Training;
@@ -59,19 +60,23 @@ public static class ParameterVector
         return flat.to(ScalarType.Float32, CPU).contiguous().data<float>().ToArray();
     }
 
+    /// <summary>
+    /// The flat vector as the float32 bytes of grain messages and checkpoints, with one copy (the tensor's storage to
+    /// the array): a step moves several megabytes per worker, and an intermediate <c>float[]</c> costs GC time.
+    /// </summary>
     public static byte[] ToBytes(Tensor flat)
     {
-        var values = ToArray(flat);
-        var bytes = new byte[values.Length * sizeof(float)];
-        Buffer.BlockCopy(values, 0, bytes, 0, bytes.Length);
-        return bytes;
+        using var scope = NewDisposeScope();
+        return flat.detach().to(ScalarType.Float32, CPU).contiguous().bytes.ToArray();
     }
 
+    /// <summary>A flat vector from float32 bytes, with one copy (the array into a new tensor).</summary>
     public static Tensor FromBytes(byte[] bytes, ScalarType dtype = ScalarType.Float32, Device? device = null)
     {
         if (bytes.Length % sizeof(float) != 0) throw new ArgumentException($"{bytes.Length} bytes is not a whole number of float32 values.");
-        var values = new float[bytes.Length / sizeof(float)];
-        Buffer.BlockCopy(bytes, 0, values, 0, bytes.Length);
-        return tensor(values, device: device ?? CPU).to(dtype, disposeAfter: true);
+        var tensor = empty(bytes.Length / sizeof(float), ScalarType.Float32);
+        tensor.bytes = bytes;
+        if (dtype == ScalarType.Float32 && (device is null || device.type == DeviceType.CPU)) return tensor;
+        using (tensor) return tensor.to(dtype, device ?? CPU);
     }
 }

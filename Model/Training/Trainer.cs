@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 namespace NeuralProgrammer.Model.Training;
 
 /// <summary>
-/// The single-process trainer (DESIGN.md 1.7): minibatches from <see cref="MinibatchSchedule"/>, gradients from
+/// The single-process trainer (docs/model.md 1.7): minibatches from <see cref="MinibatchSchedule"/>, gradients from
 /// <see cref="GradientComputation"/>, updates from <see cref="ParameterUpdate"/> — the same pieces the grains use — and a
 /// hard-selection evaluation on the test set every <see cref="TrainingSpec.EvaluateEvery"/> updates.
 /// </summary>
@@ -81,34 +81,40 @@ public sealed class Trainer : IDisposable
     public CurvePoint Record(Evaluation evaluation)
     {
         var point = new CurvePoint(Update.Updates, stepsSinceEvaluation == 0 ? double.NaN : lossSinceEvaluation / stepsSinceEvaluation,
-            evaluation.Accuracy, evaluation.PerCategory.ToDictionary(p => p.Key, p => (double)p.Value.Correct / p.Value.Total), Elapsed.TotalSeconds);
+            evaluation.Accuracy, evaluation.AccuracyPerCategory, Elapsed.TotalSeconds);
         curve.Add(point);
         (lossSinceEvaluation, stepsSinceEvaluation) = (0, 0);
         return point;
     }
 
-    /// <summary>Trains to <see cref="TrainingSpec.Steps"/>, evaluating every E updates and checkpointing after each evaluation when a path is given.</summary>
+    /// <summary>
+    /// Trains to <see cref="TrainingSpec.Steps"/>, evaluating every E updates and checkpointing after each evaluation
+    /// when a path is given; progress at least every quarter second and at each evaluation, timed by a <see cref="RunClock"/>.
+    /// </summary>
     public Evaluation Run(IProgress<TrainingProgress>? progress = null, string? checkpointPath = null, CancellationToken cancellation = default)
     {
         Evaluation? last = null;
-        var window = Stopwatch.StartNew();
-        long windowStart = Update.Updates;
+        var time = new RunClock(Spec.HyperParameters.BatchSize, Spec.EvaluateEvery);
+        var sinceReport = Stopwatch.StartNew();
         while (!Finished && !cancellation.IsCancellationRequested)
         {
+            long started = Stopwatch.GetTimestamp();
             var loss = Step();
+            time.Stepped(Stopwatch.GetElapsedTime(started));
             CurvePoint? point = null;
             if (Update.Updates % Spec.EvaluateEvery == 0 || Finished)
             {
+                started = Stopwatch.GetTimestamp();
                 last = Evaluate();
                 point = Record(last);
                 if (checkpointPath is not null) Checkpoint.Save(this, checkpointPath);
+                time.Evaluated(Stopwatch.GetElapsedTime(started));
             }
-            if (progress is not null && (point is not null || window.ElapsedMilliseconds >= 250))
+            if (progress is not null && (point is not null || sinceReport.ElapsedMilliseconds >= 250))
             {
-                double rate = (Update.Updates - windowStart) * Spec.HyperParameters.BatchSize / Math.Max(1e-9, window.Elapsed.TotalSeconds);
-                progress.Report(new TrainingProgress(Update.Updates, Spec.Steps, loss, rate, Update.NoiseStandardDeviation, point ?? curve.LastOrDefault()));
-                window.Restart();
-                windowStart = Update.Updates;
+                progress.Report(new TrainingProgress(Update.Updates, Spec.Steps, loss, time.ExamplesPerSecond, Update.NoiseStandardDeviation,
+                    point ?? curve.LastOrDefault(), time.Evaluation.TotalSeconds, time.Remaining(Update.Updates, Spec.Steps)?.TotalSeconds ?? double.NaN));
+                sinceReport.Restart();
             }
         }
         return last ?? Evaluate();

@@ -54,6 +54,6 @@ public sealed record TrainingResult(
 
     public static TrainingResult From(TrainingSpec spec, long updates, double wallSeconds, Evaluation evaluation, IReadOnlyList<CurvePoint> curve) =>
         new(spec, updates, updates * spec.HyperParameters.BatchSize, wallSeconds, evaluation.Accuracy,
-            evaluation.PerCategory.ToDictionary(p => p.Key, p => (double)p.Value.Correct / p.Value.Total),
+            evaluation.AccuracyPerCategory,
             SamplePrograms(evaluation), curve, Environment.MachineName, TorchSharp.torch.get_num_threads());
 }

@@ -1,8 +1,12 @@
 using NeuralProgrammer.Model.Data;
+using NeuralProgrammer.Model.Settings;
 
 namespace NeuralProgrammer.Model.Training;
 
-/// <summary>What to train on and for how long: the data, the seed, the step budget and the hyperparameters.</summary>
+/// <summary>
+/// What to train on and for how long: the data, the seed, the step budget and the hyperparameters. Each property is
+/// a setting defined in <see cref="RunSettings"/>; this record holds its default.
+/// </summary>
 public sealed record TrainingSpec
 {
     public DatasetVariant Variant { get; init; } = DatasetVariant.SingleColumn;
@@ -20,17 +24,12 @@ public sealed record TrainingSpec
     /// <summary>The test set's seed: a fresh draw, never overlapping the training stream.</summary>
     public int TestSeed => unchecked(Seed * 7_919 + 104_729);
 
+    /// <summary>Every problem with this spec, each naming its setting (<see cref="RunSettings"/>); empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {
-        var problems = new List<string>(HyperParameters.Validate().Select(p => $"HyperParameters.{p}"));
-        if (!Enum.IsDefined(Variant)) problems.Add($"Variant = {Variant}: unknown dataset variant");
-        if (TrainingExamples < 1) problems.Add($"TrainingExamples = {TrainingExamples}: must be positive");
-        if (TestExamples < 1) problems.Add($"TestExamples = {TestExamples}: must be positive");
-        if (Steps < 1) problems.Add($"Steps = {Steps}: must be positive");
-        if (EvaluateEvery < 1) problems.Add($"EvaluateEvery = {EvaluateEvery}: must be positive");
+        var problems = RunSettings.Problems(this).ToList();
         if (HyperParameters.BatchSize > TrainingExamples)
             problems.Add($"HyperParameters.BatchSize = {HyperParameters.BatchSize}: larger than TrainingExamples = {TrainingExamples}");
-        if (Categories is { Count: 0 }) problems.Add("Categories: empty; leave it out to train on all categories");
         return problems;
     }
 

@@ -10,11 +10,11 @@ public class BadInputTests
         Assert.Contains(expected, outcome.Error + outcome.Output);
     }
 
-    [Fact] public Task TrainWithAnUnknownVariant() => AssertFails("Unknown dataset variant 'seven-columns'", "train", "--variant", "seven-columns");
-    [Fact] public Task TrainWithNaNLearningRate() => AssertFails("LearningRate = NaN", "train", "--lr", "NaN");
-    [Fact] public Task TrainWithZeroSteps() => AssertFails("Steps = 0", "train", "--steps", "0");
-    [Fact] public Task TrainWithAnUnknownCategory() => AssertFails("--categories: 'lookup'", "train", "--categories", "lookup");
-    [Fact] public Task TrainWithAnUnknownNoiseUnit() => AssertFails("--noise-per: 'hour'", "train", "--noise-per", "hour");
+    [Fact] public Task TrainWithAnUnknownVariant() => AssertFails("--variant 'seven-columns': unknown dataset variant", "train", "--variant", "seven-columns");
+    [Fact] public Task TrainWithNaNLearningRate() => AssertFails("--lr NaN: must be a finite number", "train", "--lr", "NaN");
+    [Fact] public Task TrainWithZeroSteps() => AssertFails("--steps 0: must be positive", "train", "--steps", "0");
+    [Fact] public Task TrainWithAnUnknownCategory() => AssertFails("--categories 'lookup': 'lookup' is not a template category", "train", "--categories", "lookup");
+    [Fact] public Task TrainWithAnUnknownNoiseUnit() => AssertFails("--noise-per 'hour': must be step or epoch", "train", "--noise-per", "hour");
     [Fact] public Task TrainWithABatchLargerThanTheData() => AssertFails("BatchSize = 500", "train", "--batch", "500", "--train-size", "100");
     [Fact] public Task TrainWithAnUnknownDevice() => AssertFails("'tpu'", "train", "--device", "tpu", "--steps", "1");
     [Fact] public Task TrainResumingAMissingCheckpoint() => AssertFails("No checkpoint at", "train", "--resume", "/nonexistent/run.ckpt");

@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using NeuralProgrammer.Grains;
 using NeuralProgrammer.Silo;
 
 namespace NeuralProgrammer.Deployment.Tests;

@@ -4,11 +4,10 @@ namespace NeuralProgrammer.Grains.Tests;
 [Collection("cluster")]
 public class BadInputTests(ClusterFixture fixture)
 {
-    static readonly JobSpec Good = new()
-    {
-        Variant = "single-column", TrainingExamples = 100, TestExamples = 20, Steps = 4, EvaluateEvery = 2, Workers = 2,
-        HyperParameters = new HyperParameterSpec { Dimension = 16, BatchSize = 10 },
-    };
+    static readonly JobSpec Good = JobSpecTests.Spec("""
+        {"Variant": "single-column", "TrainingExamples": 100, "TestExamples": 20, "Steps": 4, "EvaluateEvery": 2, "Workers": 2,
+         "HyperParameters": {"Dimension": 16, "BatchSize": 10}}
+        """);
 
     ITrainingJobGrain Job(string prefix) => fixture.Client.GetGrain<ITrainingJobGrain>(Jobs.NewId(prefix));
 
@@ -34,7 +33,7 @@ public class BadInputTests(ClusterFixture fixture)
     public async Task ADeviceTheSiloLacksIsRejected()
     {
         if (TorchSharp.torch.cuda.is_available()) return; // this check is about machines without CUDA
-        var error = await Assert.ThrowsAsync<JobSpecException>(() => Job("cuda").Start(Good with { Device = "cuda" }));
+        var error = await Assert.ThrowsAsync<JobSpecException>(() => Job("cuda").Start(Good.With("Device", "cuda")));
         Assert.StartsWith("Device = 'cuda'", error.Problems.Single());
     }
 
@@ -58,7 +57,7 @@ public class BadInputTests(ClusterFixture fixture)
     public async Task ATakenIdIsRefusedAndARunningJobHasNoResultYet()
     {
         var job = Job("taken");
-        await job.Start(Good with { Steps = 100_000, EvaluateEvery = 50_000 });
+        await job.Start(Good.With("Steps", "100000").With("EvaluateEvery", "50000"));
         var taken = await Assert.ThrowsAsync<JobStateException>(() => job.Start(Good));
         Assert.Contains("already exists", taken.Message);
         var running = await Assert.ThrowsAsync<JobStateException>(job.GetResult);

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace NeuralProgrammer.Grains.Tests;
 
 /// <summary>
-/// DESIGN.md 2.2 point 8: with the same seed, a distributed run computes the single-process trainer's weights —
+/// docs/architecture.md 2.2 point 8: with the same seed, a distributed run computes the single-process trainer's weights —
 /// one worker step for step, and K workers with B/K examples each the run on batch B.
 /// </summary>
 [Collection("cluster")]
@@ -32,7 +32,7 @@ public class EquivalenceTests(ClusterFixture fixture)
         await job.Start(spec);
         var status = await Jobs.WaitUntilFinished(job, TimeSpan.FromMinutes(2));
         Assert.True(status.State == JobState.Completed, status.Error);
-        Assert.Equal((long)spec.Steps!, (await job.GetCheckpoint())!.Update);
+        Assert.Equal((long)JobSpecs.ToTrainingSpec(spec).Steps, (await job.GetCheckpoint())!.Update);
         return await Jobs.Weights(job);
     }
 
@@ -56,8 +56,7 @@ public class EquivalenceTests(ClusterFixture fixture)
     {
         var spec = Small(noiseEta, batch: 20, programMemory);
         var reference = SingleProcess(spec);
-        var quarter = JobSpecs.FromTrainingSpec(spec, workers: 4) with { BatchPerWorker = 5 };
-        quarter = quarter with { HyperParameters = quarter.HyperParameters! with { BatchSize = null } };
+        var quarter = JobSpecs.FromTrainingSpec(spec, workers: 4).With("HyperParameters.BatchSize", null) with { BatchPerWorker = 5 };
         AssertClose(reference, await Distributed(quarter));
     }
 
@@ -69,15 +68,18 @@ public class EquivalenceTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public void PackingWritesTheBytesOfParameterVector()
+    public void TheFlatVectorTravelsAsItsFloat32Bytes()
     {
         using var values = randn(1_000);
-        var packed = Packing.ToBytes(values);
-        Assert.Equal(ParameterVector.ToBytes(values), packed);
-        using var back = Packing.FromBytes(packed);
+        var packed = ParameterVector.ToBytes(values);
+        Assert.Equal(ParameterVector.ToArray(values).SelectMany(BitConverter.GetBytes), packed);
+        using var back = ParameterVector.FromBytes(packed);
         Assert.True(back.eq(values).all().item<bool>());
         using var doubles = values.to(ScalarType.Float64);
-        Assert.Equal(packed, Packing.ToBytes(doubles));
+        Assert.Equal(packed, ParameterVector.ToBytes(doubles));
+        using var asDoubles = ParameterVector.FromBytes(packed, ScalarType.Float64);
+        Assert.Equal(ScalarType.Float64, asDoubles.dtype);
+        Assert.True(asDoubles.to(ScalarType.Float32).eq(values).all().item<bool>());
     }
 
     [Fact]

@@ -4,7 +4,7 @@ using NeuralProgrammer.Model.Training;
 namespace NeuralProgrammer.Grains.Tests;
 
 /// <summary>
-/// Failure handling (DESIGN.md 2.2 point 5): a failing worker is retried on a fresh activation, a lost parameter
+/// Failure handling (docs/architecture.md 2.2 point 5): a failing worker is retried on a fresh activation, a lost parameter
 /// server or job activation resumes from the checkpoint — and since data order and noise follow the update number,
 /// the recovered run ends with the uninterrupted run's weights.
 /// </summary>

@@ -19,14 +19,14 @@ public class JobSpecTests
     {
         var (training, _) = JobSpecs.Resolve(new JobSpec { Preset = "demo", Workers = 4, BatchPerWorker = 13 });
         Assert.Equal(52, training.HyperParameters.BatchSize);
-        var (agreeing, _) = JobSpecs.Resolve(new JobSpec { Workers = 4, BatchPerWorker = 5, HyperParameters = new() { BatchSize = 20 }, TrainingExamples = 100 });
+        var (agreeing, _) = JobSpecs.Resolve(Spec("""{"Workers": 4, "BatchPerWorker": 5, "HyperParameters": {"BatchSize": 20}, "TrainingExamples": 100}"""));
         Assert.Equal(20, agreeing.HyperParameters.BatchSize);
     }
 
     [Fact]
     public void EpochsCountPassesOverTheTrainingSet()
     {
-        var (training, _) = JobSpecs.Resolve(new JobSpec { TrainingExamples = 1_000, Epochs = 3, HyperParameters = new() { BatchSize = 50 } });
+        var (training, _) = JobSpecs.Resolve(Spec("""{"TrainingExamples": 1000, "Epochs": 3, "HyperParameters": {"BatchSize": 50}}"""));
         Assert.Equal(60, training.Steps);
     }
 
@@ -41,33 +41,36 @@ public class JobSpecTests
         Assert.Equal(spec with { Categories = null }, back with { Categories = null });
     }
 
+    /// <summary>A job spec as a user writes it in JSON.</summary>
+    public static JobSpec Spec(string json) => System.Text.Json.JsonSerializer.Deserialize<JobSpec>(json)!;
+
     /// <summary>Bad specs by case name (the field it breaks, with a number when a field has several cases).</summary>
     public static readonly IReadOnlyDictionary<string, (string Field, JobSpec Spec)> BadSpecs = new Dictionary<string, (string, JobSpec)>
     {
-        ["Variant"] = ("Variant", new JobSpec { Variant = "7-columns" }),
+        ["Variant"] = ("Variant", Spec("""{"Variant": "7-columns"}""")),
         ["Preset"] = ("Preset", new JobSpec { Preset = "huge" }),
-        ["Categories"] = ("Categories", new JobSpec { Categories = ["aggregation", "geometry"] }),
-        ["TrainingExamples"] = ("TrainingExamples", new JobSpec { TrainingExamples = 0 }),
-        ["TestExamples"] = ("TestExamples", new JobSpec { TestExamples = -5 }),
-        ["Steps"] = ("Steps", new JobSpec { Steps = 0 }),
+        ["Categories"] = ("Categories", Spec("""{"Categories": ["aggregation", "geometry"]}""")),
+        ["TrainingExamples"] = ("TrainingExamples", Spec("""{"TrainingExamples": 0}""")),
+        ["TestExamples"] = ("TestExamples", Spec("""{"TestExamples": -5}""")),
+        ["Steps"] = ("Steps", Spec("""{"Steps": 0}""")),
         ["Epochs"] = ("Epochs", new JobSpec { Epochs = -1 }),
-        ["EvaluateEvery"] = ("EvaluateEvery", new JobSpec { EvaluateEvery = 0 }),
+        ["EvaluateEvery"] = ("EvaluateEvery", Spec("""{"EvaluateEvery": 0}""")),
         ["Workers"] = ("Workers", new JobSpec { Workers = 0 }),
-        ["Workers (2)"] = ("Workers", new JobSpec { Workers = 11, TrainingExamples = 10, HyperParameters = new() { BatchSize = 5 } }),
-        ["Workers (3)"] = ("Workers", new JobSpec { Workers = 6, HyperParameters = new() { BatchSize = 5 } }),
+        ["Workers (2)"] = ("Workers", Spec("""{"Workers": 11, "TrainingExamples": 10, "HyperParameters": {"BatchSize": 5}}""")),
+        ["Workers (3)"] = ("Workers", Spec("""{"Workers": 6, "HyperParameters": {"BatchSize": 5}}""")),
         ["BatchPerWorker"] = ("BatchPerWorker", new JobSpec { Workers = 2, BatchPerWorker = 0 }),
-        ["BatchPerWorker (2)"] = ("BatchPerWorker", new JobSpec { Workers = 2, BatchPerWorker = 10, HyperParameters = new() { BatchSize = 50 } }),
-        ["Device"] = ("Device", new JobSpec { Device = "tpu" }),
-        ["HyperParameters.BatchSize"] = ("HyperParameters.BatchSize", new JobSpec { HyperParameters = new() { BatchSize = -50 } }),
-        ["HyperParameters.BatchSize (2)"] = ("HyperParameters.BatchSize", new JobSpec { TrainingExamples = 10, HyperParameters = new() { BatchSize = 50 } }),
-        ["HyperParameters.Dimension"] = ("HyperParameters.Dimension", new JobSpec { HyperParameters = new() { Dimension = 0 } }),
-        ["HyperParameters.LearningRate"] = ("HyperParameters.LearningRate", new JobSpec { HyperParameters = new() { LearningRate = double.NaN } }),
-        ["HyperParameters.NoiseEta"] = ("HyperParameters.NoiseEta", new JobSpec { HyperParameters = new() { NoiseEta = double.PositiveInfinity } }),
-        ["HyperParameters.NoiseEta (2)"] = ("HyperParameters.NoiseEta", new JobSpec { HyperParameters = new() { NoiseEta = -1 } }),
-        ["HyperParameters.Beta2"] = ("HyperParameters.Beta2", new JobSpec { HyperParameters = new() { Beta2 = 1.5 } }),
-        ["HyperParameters.ClipNorm"] = ("HyperParameters.ClipNorm", new JobSpec { HyperParameters = new() { ClipNorm = -5 } }),
-        ["HyperParameters.Comparison"] = ("HyperParameters.Comparison", new JobSpec { HyperParameters = new() { Comparison = "fuzzy" } }),
-        ["HyperParameters.NoisePer"] = ("HyperParameters.NoisePer", new JobSpec { HyperParameters = new() { NoisePer = "minute" } }),
+        ["BatchPerWorker (2)"] = ("BatchPerWorker", Spec("""{"Workers": 2, "BatchPerWorker": 10, "HyperParameters": {"BatchSize": 50}}""")),
+        ["Device"] = ("Device", Spec("""{"Device": "tpu"}""")),
+        ["HyperParameters.BatchSize"] = ("HyperParameters.BatchSize", Spec("""{"HyperParameters": {"BatchSize": -50}}""")),
+        ["HyperParameters.BatchSize (2)"] = ("HyperParameters.BatchSize", Spec("""{"TrainingExamples": 10, "HyperParameters": {"BatchSize": 50}}""")),
+        ["HyperParameters.Dimension"] = ("HyperParameters.Dimension", Spec("""{"HyperParameters": {"Dimension": 0}}""")),
+        ["HyperParameters.LearningRate"] = ("HyperParameters.LearningRate", Spec("""{"HyperParameters": {"LearningRate": "NaN"}}""")),
+        ["HyperParameters.NoiseEta"] = ("HyperParameters.NoiseEta", Spec("""{"HyperParameters": {"NoiseEta": "Infinity"}}""")),
+        ["HyperParameters.NoiseEta (2)"] = ("HyperParameters.NoiseEta", Spec("""{"HyperParameters": {"NoiseEta": -1}}""")),
+        ["HyperParameters.Beta2"] = ("HyperParameters.Beta2", Spec("""{"HyperParameters": {"Beta2": 1.5}}""")),
+        ["HyperParameters.ClipNorm"] = ("HyperParameters.ClipNorm", Spec("""{"HyperParameters": {"ClipNorm": -5}}""")),
+        ["HyperParameters.Comparison"] = ("HyperParameters.Comparison", Spec("""{"HyperParameters": {"Comparison": "fuzzy"}}""")),
+        ["HyperParameters.NoisePer"] = ("HyperParameters.NoisePer", Spec("""{"HyperParameters": {"NoisePer": "minute"}}""")),
     };
 
     public static TheoryData<string> BadSpecNames => new(BadSpecs.Keys);
@@ -85,14 +88,14 @@ public class JobSpecTests
     [Fact]
     public void StepsAndEpochsTogetherAreRejected()
     {
-        var error = Assert.Throws<JobSpecException>(() => JobSpecs.Resolve(new JobSpec { Steps = 10, Epochs = 2 }));
+        var error = Assert.Throws<JobSpecException>(() => JobSpecs.Resolve(Spec("""{"Steps": 10, "Epochs": 2}""")));
         Assert.Contains(error.Problems, p => p.StartsWith("Steps = 10, Epochs = 2", StringComparison.Ordinal));
     }
 
     [Fact]
     public void EveryProblemIsReportedAtOnce()
     {
-        var problems = JobSpecs.Validate(new JobSpec { Variant = "x", Workers = 0, HyperParameters = new() { LearningRate = double.NaN } });
+        var problems = JobSpecs.Validate(Spec("""{"Variant": "x", "Workers": 0, "HyperParameters": {"LearningRate": "NaN"}}"""));
         Assert.Equal(3, problems.Count);
         Assert.Empty(JobSpecs.Validate(new JobSpec { Preset = "demo" }));
     }

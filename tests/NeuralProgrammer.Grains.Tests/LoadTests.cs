@@ -6,7 +6,7 @@ namespace NeuralProgrammer.Grains.Tests;
 /// <summary>
 /// Twenty small jobs at once on the two silos of the shared cluster (on two cores): all complete with their results,
 /// no silo is declared dead, and every status call answers within a second while they run — compute stays off the
-/// Orleans scheduler (DESIGN.md 2.2 point 6).
+/// Orleans scheduler (docs/architecture.md 2.2 point 6).
 /// </summary>
 [Collection("cluster")]
 public class LoadTests(ClusterFixture fixture)
@@ -14,14 +14,13 @@ public class LoadTests(ClusterFixture fixture)
     [Fact]
     public async Task TwentyJobsAtOnceAllCompleteAndStatusKeepsAnswering()
     {
-        var spec = new JobSpec
-        {
-            Variant = "single-column", TrainingExamples = 400, TestExamples = 100, Steps = 60, EvaluateEvery = 20, Workers = 2,
-            HyperParameters = new HyperParameterSpec { Dimension = 32, BatchSize = 20 },
-        };
+        var spec = JobSpecTests.Spec("""
+            {"Variant": "single-column", "TrainingExamples": 400, "TestExamples": 100, "Steps": 60, "EvaluateEvery": 20, "Workers": 2,
+             "HyperParameters": {"Dimension": 32, "BatchSize": 20}}
+            """);
         var jobs = Enumerable.Range(0, 20)
             .Select(i => fixture.Client.GetGrain<ITrainingJobGrain>(Jobs.NewId($"load{i:00}"))).ToList();
-        await Task.WhenAll(jobs.Select((job, i) => job.Start(spec with { Seed = i + 1 })));
+        await Task.WhenAll(jobs.Select((job, i) => job.Start(spec.With("Seed", $"{i + 1}"))));
 
         var latencies = new List<TimeSpan>();
         var clock = Stopwatch.StartNew();

@@ -76,11 +76,10 @@ public class WatchTests(ClusterFixture fixture)
     public async Task WatchStreamsProgressUntilTheJobEnds()
     {
         var job = fixture.Client.GetGrain<ITrainingJobGrain>(Jobs.NewId("watch"));
-        await job.Start(new JobSpec
-        {
-            Variant = "single-column", TrainingExamples = 400, TestExamples = 50, Steps = 2000, EvaluateEvery = 500, Workers = 2,
-            HyperParameters = new HyperParameterSpec { Dimension = 16, BatchSize = 20 },
-        });
+        await job.Start(JobSpecTests.Spec("""
+            {"Variant": "single-column", "TrainingExamples": 400, "TestExamples": 50, "Steps": 2000, "EvaluateEvery": 500, "Workers": 2,
+             "HyperParameters": {"Dimension": 16, "BatchSize": 20}}
+            """));
         var watched = new List<JobProgress>();
         await foreach (var progress in job.Watch()) watched.Add(progress);
 

@@ -21,13 +21,13 @@ public sealed class FilesTests
               "earlyStopping": { "rule": "median", "minTrials": 4 }
             }
             """);
-        Assert.Equal(64, spec.Base!.HyperParameters!.Dimension);
+        Assert.Equal("64", spec.Base!["HyperParameters.Dimension"]);
         Assert.Equal(["1", "5", "50"], spec.Space![0].Values!);
         Assert.Equal(["1e-6", "1E-08"], spec.Space[1].Values!);
         Assert.Equal(["true", "false"], spec.Space[2].Values!);
         var plan = SweepPlanner.Plan(spec);
         Assert.Equal(3 * 2 * 2 * 2 * 3, plan.Trials.Count);
-        Assert.Equal(1e-8, plan.Trials.Last().Spec.HyperParameters!.Epsilon);
+        Assert.Equal(1e-8, TestSweeps.Resolved(plan.Trials.Last().Spec).HyperParameters.Epsilon);
         Assert.Equal((EarlyStoppingRule.Median, 4), (plan.EarlyStopping.Rule, plan.EarlyStopping.MinTrials));
         // Written and read again, the spec plans the same trials.
         var again = SweepFiles.ParseSpec(SweepFiles.SpecToJson(spec));
@@ -138,6 +138,6 @@ public sealed class ReadmeTests
         var json = section[start..section.IndexOf("```", start, StringComparison.Ordinal)];
         var plan = SweepPlanner.Plan(SweepFiles.ParseSpec(json, "README.md"));
         Assert.Equal((SweepPlanner.Random, 30, 3, EarlyStoppingRule.Asha), (plan.Strategy, plan.Trials.Count, plan.Concurrency, plan.EarlyStopping.Rule));
-        Assert.All(plan.Trials, t => Assert.InRange(t.Spec.HyperParameters!.LearningRate!.Value, 1e-4, 1e-2));
+        Assert.All(plan.Trials, t => Assert.InRange(TestSweeps.Resolved(t.Spec).HyperParameters.LearningRate, 1e-4, 1e-2));
     }
 }

@@ -77,15 +77,16 @@ public sealed class JobStartCounter : IIncomingGrainCallFilter
 public static class TestSweeps
 {
     /// <summary>A trial that trains in about a second: the demo's aggregation and comparison questions, d = 16, batch 20.</summary>
-    public static JobSpec Tiny(int steps, int evaluateEvery) => new()
-    {
-        Preset = "demo",
-        TrainingExamples = 1_000,
-        TestExamples = 200,
-        Steps = steps,
-        EvaluateEvery = evaluateEvery,
-        HyperParameters = new HyperParameterSpec { Dimension = 16, BatchSize = 20 },
-    };
+    public static JobSpec Tiny(int steps, int evaluateEvery) => Job($$$"""
+        {"Preset": "demo", "TrainingExamples": 1000, "TestExamples": 200, "Steps": {{{steps}}}, "EvaluateEvery": {{{evaluateEvery}}},
+         "HyperParameters": {"Dimension": 16, "BatchSize": 20}}
+        """);
+
+    /// <summary>A job spec as a user writes it in JSON.</summary>
+    public static JobSpec Job(string json) => System.Text.Json.JsonSerializer.Deserialize<JobSpec>(json)!;
+
+    /// <summary>The training spec a job spec resolves to.</summary>
+    public static NeuralProgrammer.Model.Training.TrainingSpec Resolved(JobSpec spec) => JobSpecs.ToTrainingSpec(spec);
 
     public static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 9)];
 

@@ -64,7 +64,7 @@ public sealed class LedgerTests
 
     static SweepSpec Spec(int trials, int concurrency, string rule = "none", int steps = 200, int evaluateEvery = 20) => new()
     {
-        Base = new JobSpec { Preset = "demo", Steps = steps, EvaluateEvery = evaluateEvery },
+        Base = TestSweeps.Job($$"""{"Preset": "demo", "Steps": {{steps}}, "EvaluateEvery": {{evaluateEvery}}}"""),
         Space = [new() { Name = "HyperParameters.LearningRate", Values = ["0.01", "1e-7"] }],
         Seeds = Enumerable.Range(1, trials / 2).ToArray(),
         Concurrency = concurrency,

@@ -1,9 +1,12 @@
+using NeuralProgrammer.Model.Data;
+using NeuralProgrammer.Model.Network;
+
 namespace NeuralProgrammer.Sweep.Tests;
 
 /// <summary>Planning a sweep: grid order, random draws, seeds, and every kind of bad input rejected with a message that names it.</summary>
 public sealed class PlannerTests
 {
-    static readonly JobSpec Base = new() { Preset = "demo", Steps = 300, EvaluateEvery = 50 };
+    static readonly JobSpec Base = TestSweeps.Job("""{"Preset": "demo", "Steps": 300, "EvaluateEvery": 50}""");
 
     static SweepParameter Values(string name, params string[] values) => new() { Name = name, Values = values };
 
@@ -31,9 +34,9 @@ public sealed class PlannerTests
         Assert.Equal(["ClipNorm = 1, NoisePer = step, Seed = 7", "ClipNorm = 1, NoisePer = step, Seed = 8", "ClipNorm = 1, NoisePer = epoch, Seed = 7"],
             plan.Trials.Take(3).Select(t => SweepPlanner.Describe(t.Parameters)));
         var last = plan.Trials[^1].Spec;
-        Assert.Equal(5, last.HyperParameters!.ClipNorm);
-        Assert.Equal("epoch", last.HyperParameters.NoisePer);
-        Assert.Equal(8, last.Seed);
+        Assert.Equal("5", last["HyperParameters.ClipNorm"]);
+        Assert.Equal("epoch", last["HyperParameters.NoisePer"]);
+        Assert.Equal("8", last["Seed"]);
         Assert.Equal("demo", last.Preset);
         Assert.All(plan.Trials, t => Assert.Equal((300, 50), (t.Steps, t.EvaluateEvery)));
         Assert.Equal(2, plan.Concurrency); // the default
@@ -49,8 +52,9 @@ public sealed class PlannerTests
             Assert.Contains(name, SweepParameters.Names);
         var spec = SweepParameters.Apply(Base, [new SweepAssignment("HyperParameters.Comparison", "paper"), new SweepAssignment("HyperParameters.BidirectionalQuestion", "true"),
             new SweepAssignment("Variant", "3-columns"), new SweepAssignment("HyperParameters.Dimension", "32")]);
-        Assert.Equal(("paper", true, "3-columns", 32), (spec.HyperParameters!.Comparison, spec.HyperParameters.BidirectionalQuestion, spec.Variant, spec.HyperParameters.Dimension));
-        Assert.Null(Base.HyperParameters); // the base spec is not touched
+        var h = TestSweeps.Resolved(spec).HyperParameters;
+        Assert.Equal((ComparisonMode.Paper, true, DatasetVariant.Columns3, 32), (h.Comparison, h.BidirectionalQuestion, TestSweeps.Resolved(spec).Variant, h.Dimension));
+        Assert.Null(Base["HyperParameters.Comparison"]); // the base spec is not touched
     }
 
     [Fact]
@@ -72,16 +76,16 @@ public sealed class PlannerTests
         var plan = SweepPlanner.Plan(spec);
         Assert.Equal(SweepPlanner.Random, plan.Strategy); // inferred from the ranges
         Assert.Equal(400, plan.Trials.Count);
-        var rates = plan.Trials.Select(t => t.Spec.HyperParameters!.LearningRate!.Value).ToList();
+        var rates = plan.Trials.Select(t => TestSweeps.Resolved(t.Spec).HyperParameters.LearningRate).ToList();
         Assert.All(rates, r => Assert.InRange(r, 1e-5, 1e-1));
         // Log scale: about a quarter of the draws in each decade.
         Assert.InRange(rates.Count(r => r < 1e-4), 60, 140);
         Assert.InRange(rates.Count(r => r > 1e-2), 60, 140);
-        var deltas = plan.Trials.Select(t => t.Spec.HyperParameters!.HuberDelta!.Value).ToList();
+        var deltas = plan.Trials.Select(t => TestSweeps.Resolved(t.Spec).HyperParameters.HuberDelta).ToList();
         Assert.All(deltas, d => Assert.InRange(d, 10, 50));
         Assert.InRange(deltas.Count(d => d > 30), 150, 250); // linear: half above the middle
-        Assert.All(plan.Trials, t => Assert.InRange(t.Spec.HyperParameters!.Dimension!.Value, 8, 64));
-        Assert.Equal(new[] { "expected", "paper" }, plan.Trials.Select(t => t.Spec.HyperParameters!.Comparison).Distinct().Order());
+        Assert.All(plan.Trials, t => Assert.InRange(TestSweeps.Resolved(t.Spec).HyperParameters.Dimension, 8, 64));
+        Assert.Equal(new[] { "expected", "paper" }, plan.Trials.Select(t => TestSweeps.Resolved(t.Spec).HyperParameters.Comparison.ToString().ToLowerInvariant()).Distinct().Order());
         // The same seed draws the same trials; another draws others.
         Assert.Equal(plan.Trials.Select(t => SweepPlanner.Describe(t.Parameters)), SweepPlanner.Plan(spec).Trials.Select(t => SweepPlanner.Describe(t.Parameters)));
         Assert.NotEqual(plan.Trials.Select(t => SweepPlanner.Describe(t.Parameters)),
@@ -96,9 +100,9 @@ public sealed class PlannerTests
             Base = Base, Space = [new() { Name = "HyperParameters.LearningRate", Min = 1e-4, Max = 1e-2, Scale = "log" }], Seeds = [1, 2, 3], Budget = 6,
         });
         Assert.Equal(6, plan.Trials.Count);
-        Assert.Equal([1, 2, 3, 1, 2, 3], plan.Trials.Select(t => t.Spec.Seed!.Value));
-        Assert.Equal(plan.Trials[0].Spec.HyperParameters!.LearningRate, plan.Trials[2].Spec.HyperParameters!.LearningRate);
-        Assert.NotEqual(plan.Trials[0].Spec.HyperParameters!.LearningRate, plan.Trials[3].Spec.HyperParameters!.LearningRate);
+        Assert.Equal([1, 2, 3, 1, 2, 3], plan.Trials.Select(t => TestSweeps.Resolved(t.Spec).Seed));
+        Assert.Equal(plan.Trials[0].Spec["HyperParameters.LearningRate"], plan.Trials[2].Spec["HyperParameters.LearningRate"]);
+        Assert.NotEqual(plan.Trials[0].Spec["HyperParameters.LearningRate"], plan.Trials[3].Spec["HyperParameters.LearningRate"]);
     }
 
     [Fact]
@@ -109,10 +113,10 @@ public sealed class PlannerTests
         Assert.Equal(72, plan.Trials.Select(t => SweepPlanner.Describe(t.Parameters.Where(p => p.Name != "Seed"))).Distinct().Count());
         Assert.All(plan.Trials, t => Assert.Equal((200, 40), (t.Steps, t.EvaluateEvery)));
         Assert.Equal("single-column", plan.Trials[0].Spec.Preset);
-        Assert.Equal(new double[] { 1, 5, 50 }, plan.Trials.Select(t => t.Spec.HyperParameters!.ClipNorm!.Value).Distinct());
-        Assert.Equal(new[] { 1e-6, 1e-8 }, plan.Trials.Select(t => t.Spec.HyperParameters!.Epsilon!.Value).Distinct());
-        Assert.Equal(new double[] { 10, 25, 50 }, plan.Trials.Select(t => t.Spec.HyperParameters!.HuberDelta!.Value).Distinct());
-        Assert.Equal(new double[] { 25, 50, 75, 100 }, plan.Trials.Select(t => t.Spec.HyperParameters!.LookupWeight!.Value).Distinct());
+        Assert.Equal(new double[] { 1, 5, 50 }, plan.Trials.Select(t => TestSweeps.Resolved(t.Spec).HyperParameters.ClipNorm).Distinct());
+        Assert.Equal(new[] { 1e-6, 1e-8 }, plan.Trials.Select(t => TestSweeps.Resolved(t.Spec).HyperParameters.Epsilon).Distinct());
+        Assert.Equal(new double[] { 10, 25, 50 }, plan.Trials.Select(t => TestSweeps.Resolved(t.Spec).HyperParameters.HuberDelta).Distinct());
+        Assert.Equal(new double[] { 25, 50, 75, 100 }, plan.Trials.Select(t => TestSweeps.Resolved(t.Spec).HyperParameters.LookupWeight).Distinct());
         Assert.Equal(EarlyStoppingRule.Median, plan.EarlyStopping.Rule);
         Assert.Equal(40, plan.EarlyStopping.MinSteps); // the first evaluation
     }
@@ -203,9 +207,9 @@ public sealed class PlannerTests
         Assert.Contains("Space[0].Values[0]: HyperParameters.LearningRate = 20: must be in (0, 10]",
             Problems(new SweepSpec { Base = Base, Space = [Values("HyperParameters.LearningRate", "20")] }));
         Assert.Contains("Base.HyperParameters.ClipNorm = -1: must not be negative",
-            Problems(new SweepSpec { Base = Base with { HyperParameters = new() { ClipNorm = -1 } }, Space = [Values("HyperParameters.Epsilon", "1e-6")] }));
+            Problems(new SweepSpec { Base = Base.With("HyperParameters.ClipNorm", "-1"), Space = [Values("HyperParameters.Epsilon", "1e-6")] }));
         // Values that only fail in combination are named with their trial.
-        var combined = Problems(new SweepSpec { Base = Base with { Steps = null }, Space = [Values("Steps", "10", "20"), Values("Epochs", "1")] });
+        var combined = Problems(new SweepSpec { Base = Base.With("Steps", null), Space = [Values("Steps", "10", "20"), Values("Epochs", "1")] });
         Assert.Contains("Trial 1 (Steps = 10, Epochs = 1): Steps = 10, Epochs = 1: give the length in steps or in epochs, not both", combined);
         Assert.Contains("Trial 2 (Steps = 20, Epochs = 1): Steps = 20, Epochs = 1", combined);
     }
@@ -223,7 +227,7 @@ public sealed class PlannerTests
         Assert.Contains("EarlyStopping.MinSteps = 300: not below the trials' Steps = 300",
             Problems(new SweepSpec { Base = Base, Space = space, EarlyStopping = new() { Rule = "median", MinSteps = 300 } }));
         Assert.Contains("the trials evaluate only at their end (EvaluateEvery = 300, Steps = 300)",
-            Problems(new SweepSpec { Base = Base with { EvaluateEvery = 300 }, Space = space, EarlyStopping = new() { Rule = "asha" } }));
+            Problems(new SweepSpec { Base = Base.With("EvaluateEvery", "300"), Space = space, EarlyStopping = new() { Rule = "asha" } }));
         var plan = SweepPlanner.Plan(new SweepSpec { Base = Base, Space = space, Objective = "LOSS", EarlyStopping = new() { Rule = "ASHA" } });
         Assert.Equal((SweepObjective.Loss, false), (plan.Objective.Name, plan.Objective.Maximize));
         Assert.Equal(new EarlyStoppingPlan(EarlyStoppingRule.Asha, 50, 3, 3), plan.EarlyStopping);

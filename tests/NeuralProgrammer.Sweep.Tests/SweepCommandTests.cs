@@ -103,7 +103,7 @@ public sealed class SweepCommandTests(ITestOutputHelper log) : IDisposable
         var spec = SweepFiles.ParseSpec(outcome.Output);
         var plan = SweepPlanner.Plan(spec);
         Assert.Equal(216, plan.Trials.Count);
-        Assert.All(plan.Trials, t => Assert.Equal((300, 60, 64), (t.Steps, t.EvaluateEvery, t.Spec.HyperParameters!.Dimension!.Value)));
+        Assert.All(plan.Trials, t => Assert.Equal((300, 60, 64), (t.Steps, t.EvaluateEvery, TestSweeps.Resolved(t.Spec).HyperParameters.Dimension)));
         Assert.Equal(EarlyStoppingRule.Asha, plan.EarlyStopping.Rule);
     }
 

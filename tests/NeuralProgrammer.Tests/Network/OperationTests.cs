@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 
 namespace NeuralProgrammer.Tests.Network;
 
-/// <summary>Each operation and combination rule of DESIGN.md 1.3 on a 3×2 table, against values computed by hand.</summary>
+/// <summary>Each operation and combination rule of docs/model.md 1.3 on a 3×2 table, against values computed by hand.</summary>
 public class OperationTests
 {
     // Rows: (1, 10), (2, 20), (3, 30).

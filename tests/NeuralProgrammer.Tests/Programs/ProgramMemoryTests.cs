@@ -20,7 +20,7 @@ public class ProgramMemoryTests
         Assert.Equal(examples.Count, memory.ExamplesCovered);
 
         string First(string template) => memory.For(examples.First(e => e.Template == template))[0].ToString();
-        // The paper's own program for "sum diff count" (DESIGN.md 1.3), found from the answers alone.
+        // The paper's own program for "sum diff count" (docs/model.md 1.3), found from the answers alone.
         Assert.Equal("sum A → reset → count → difference", First("sum diff count"));
         Assert.Equal("count → reset → sum A → difference", First("count diff sum"));
         // Cheapest first: the fewest moves that are not reset.

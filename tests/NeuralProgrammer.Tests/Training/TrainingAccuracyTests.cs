@@ -29,7 +29,7 @@ public class TrainingAccuracyTests
 
     /// <summary>
     /// With the program memory the whole single-column set is learned, difference questions included (which the
-    /// paper's soft training alone leaves at 0%, DESIGN.md 1.8b): the single-column-memory preset (paper settings,
+    /// paper's soft training alone leaves at 0%, docs/model.md 1.8b): the single-column-memory preset (paper settings,
     /// memory weight 1,000, no gradient noise), stopped at 750 of its updates.
     /// </summary>
     [Fact]

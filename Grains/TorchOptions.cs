@@ -1,8 +1,8 @@
-namespace NeuralProgrammer.Silo;
+namespace NeuralProgrammer.Grains;
 
 /// <summary>
 /// Torch settings for the grains, bound from the <c>Torch</c> configuration section (<c>NP_Torch__Device</c>,
-/// <c>NP_Torch__Threads</c>) and registered in DI as <c>IOptions&lt;TorchOptions&gt;</c>.
+/// <c>NP_Torch__Threads</c>) by every silo the project hosts, and read by the grains as <c>IOptions&lt;TorchOptions&gt;</c>.
 /// </summary>
 public sealed class TorchOptions
 {
