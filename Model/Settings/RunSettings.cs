@@ -76,6 +76,8 @@ public static class RunSettings
         "BatchSize", "--batch", 1, 100_000, "B, the examples of one update over all workers", "50");
     public static Setting<double> LearningRate { get; } = Real(Hyper(h => h.LearningRate, (h, v) => h with { LearningRate = v }),
         "LearningRate", "--lr", v => v is > 0 and <= 10, "must be in (0, 10]", "Adam's learning rate", "0.001");
+    public static Setting<int> LearningRateHalfLife { get; } = Integer(Hyper(h => h.LearningRateHalfLife, (h, v) => h with { LearningRateHalfLife = v }),
+        "LearningRateHalfLife", "--lr-half-life", 0, int.MaxValue, "Updates over which the learning rate halves (lr·2^(-t/H)), 0 = constant", "constant");
     public static Setting<double> Beta1 { get; } = Real(Hyper(h => h.Beta1, (h, v) => h with { Beta1 = v }),
         "Beta1", "--beta1", v => v is >= 0 and < 1, "must be in [0, 1)", "Adam's β1", "0.9");
     public static Setting<double> Beta2 { get; } = Real(Hyper(h => h.Beta2, (h, v) => h with { Beta2 = v }),
@@ -110,7 +112,7 @@ public static class RunSettings
         Seed, Variant, Categories, Steps, BatchSize, TrainingExamples, TestExamples, EvaluateEvery,
         LearningRate, Epsilon, ClipNorm, HuberDelta, LookupWeight, NoiseEta, NoiseGamma, NoisePer, Comparison,
         SelectorTemperature, TemperatureAnnealSteps, EntropyWeight, EntropyAnnealSteps, ProgramMemoryWeight,
-        Dimension, BidirectionalQuestion, QuestionAttention, Device, ProgramSteps, InitScale, Beta1, Beta2,
+        Dimension, BidirectionalQuestion, QuestionAttention, Device, ProgramSteps, InitScale, Beta1, Beta2, LearningRateHalfLife,
     ];
 
     static readonly Dictionary<string, Setting> ByName = All.ToDictionary(s => s.Name, StringComparer.OrdinalIgnoreCase);

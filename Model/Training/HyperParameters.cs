@@ -25,6 +25,8 @@ public sealed record HyperParameters
     // Optimiser (docs/model.md 1.7)
     public int BatchSize { get; init; } = 50;
     public double LearningRate { get; init; } = 1e-3;
+    /// <summary>Updates over which the learning rate halves, lr·2^(−t/H); 0 keeps it constant (the paper).</summary>
+    public int LearningRateHalfLife { get; init; }
     public double Beta1 { get; init; } = 0.9;
     public double Beta2 { get; init; } = 0.999;
     public double Epsilon { get; init; } = 1e-6;

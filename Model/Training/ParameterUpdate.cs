@@ -75,11 +75,15 @@ public sealed class ParameterUpdate : IDisposable
         SecondMoment.mul_(beta2).addcmul_(gradient, gradient, 1 - beta2);
         double correction1 = 1 - Math.Pow(beta1, t), correction2 = 1 - Math.Pow(beta2, t);
         var denominator = (SecondMoment.sqrt() / Math.Sqrt(correction2)).add_(hyperParameters.Epsilon);
-        Weights.addcdiv_(FirstMoment, denominator, -hyperParameters.LearningRate / correction1);
+        Weights.addcdiv_(FirstMoment, denominator, -LearningRate(Updates) / correction1);
         Updates = t;
         timings?.AddOptimizer(clock.Elapsed);
         return new UpdateStatistics(norm, sigma);
     }
+
+    /// <summary>The learning rate of the update after <paramref name="updates"/> updates: lr·2^(−t/H), or lr when H = 0.</summary>
+    public double LearningRate(long updates) =>
+        hyperParameters.LearningRateHalfLife > 0 ? hyperParameters.LearningRate * Math.Pow(2, -(double)updates / hyperParameters.LearningRateHalfLife) : hyperParameters.LearningRate;
 
     /// <summary>Restores weights, Adam moments and the update count (from a checkpoint).</summary>
     public void Restore(Tensor weights, Tensor firstMoment, Tensor secondMoment, long updates)

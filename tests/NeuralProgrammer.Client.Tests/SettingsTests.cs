@@ -54,6 +54,7 @@ public sealed class SettingsTests
         new("HyperParameters.Steps", "--program-steps 3", """ "HyperParameters": {"Steps": 3} """, s => s.HyperParameters.Steps == 3, "Spec.HyperParameters.Steps", "3"),
         new("HyperParameters.InitScale", "--init-scale 0.05", """ "HyperParameters": {"InitScale": 0.05} """, s => s.HyperParameters.InitScale == 0.05, "Spec.HyperParameters.InitScale", "0.05"),
         new("HyperParameters.Beta1", "--beta1 0.8", """ "HyperParameters": {"Beta1": 0.8} """, s => s.HyperParameters.Beta1 == 0.8, "Spec.HyperParameters.Beta1", "0.8"),
+        new("HyperParameters.LearningRateHalfLife", "--lr-half-life 1500", """ "HyperParameters": {"LearningRateHalfLife": 1500} """, s => s.HyperParameters.LearningRateHalfLife == 1500, "Spec.HyperParameters.LearningRateHalfLife", "1500"),
         new("HyperParameters.Beta2", "--beta2 0.99", """ "HyperParameters": {"Beta2": 0.99} """, s => s.HyperParameters.Beta2 == 0.99, "Spec.HyperParameters.Beta2", "0.99"),
     ];
 

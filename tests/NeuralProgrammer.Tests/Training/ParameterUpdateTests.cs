@@ -31,6 +31,31 @@ public class ParameterUpdateTests
     }
 
     [Fact]
+    public void AHalfLifeDecaysTheLearningRateAsTorchsExponentialSchedule()
+    {
+        var generator = new TorchSharp.torch.Generator(8);
+        var start = randn([500], ScalarType.Float64, generator: generator);
+        var gradients = Enumerable.Range(0, 6).Select(_ => randn([500], ScalarType.Float64, generator: generator)).ToList();
+        var decaying = NoNoise with { LearningRateHalfLife = 3 };
+
+        using var ours = new ParameterUpdate(start, decaying, seed: 1, updatesPerEpoch: 10);
+        foreach (var g in gradients) ours.Apply(g);
+        Assert.Equal(0.01 / 4, ours.LearningRate(6), 15);
+
+        var parameter = new TorchSharp.Modules.Parameter(start.clone());
+        var adam = optim.Adam([parameter], lr: 0.01, beta1: 0.9, beta2: 0.999, eps: NoNoise.Epsilon);
+        var schedule = optim.lr_scheduler.ExponentialLR(adam, gamma: Math.Pow(2, -1.0 / 3));
+        foreach (var g in gradients)
+        {
+            adam.zero_grad();
+            parameter.grad = g.clone();
+            adam.step();
+            schedule.step();
+        }
+        Assert.True(allclose(ours.Weights, parameter.detach(), rtol: 1e-10, atol: 1e-12), "the decayed Adam differs from torch.optim.Adam with ExponentialLR");
+    }
+
+    [Fact]
     public void ClippingScalesTheGradientToTheThreshold()
     {
         var clipped = NoNoise with { ClipNorm = 1, LearningRate = 1, Beta1 = 0, Beta2 = 0, Epsilon = 1e-12 };
