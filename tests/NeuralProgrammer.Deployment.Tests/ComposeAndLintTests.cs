@@ -9,7 +9,7 @@ public class ComposeAndLintTests
     [Fact]
     public async Task docker_compose_config_accepts_the_compose_file()
     {
-        var compose = Tool.Require("docker-compose", "docker-compose");
+        var compose = Commands.Require("docker-compose", "docker-compose");
         var result = await Tool.RunAsync(compose, ["-f", "docker-compose.yml", "config", "-q"]);
         Assert.True(result.ExitCode == 0, result.Output);
     }
@@ -17,7 +17,7 @@ public class ComposeAndLintTests
     [Fact]
     public async Task yamllint_passes_on_k8s_compose_and_deploy()
     {
-        var yamllint = Tool.Require("yamllint", "yamllint");
+        var yamllint = Commands.Require("yamllint", "yamllint");
         var result = await Tool.RunAsync(yamllint, ["--strict", "-c", ".yamllint", "k8s", "docker-compose.yml", "deploy", ".yamllint"]);
         Assert.True(result.ExitCode == 0, result.Output);
     }
@@ -25,7 +25,7 @@ public class ComposeAndLintTests
     [Fact]
     public async Task promtool_accepts_the_Prometheus_configuration()
     {
-        var promtool = Tool.Require("promtool", "prometheus");
+        var promtool = Commands.Require("promtool", "prometheus");
         var result = await Tool.RunAsync(promtool, ["check", "config", "deploy/prometheus/prometheus.yml"]);
         Assert.True(result.ExitCode == 0, result.Output);
     }

@@ -39,19 +39,6 @@ sealed record ToolResult(int ExitCode, string Stdout, string Stderr)
 /// <summary>External programs that .CI/run installs from Debian (redis-server, yamllint, docker-compose, promtool).</summary>
 static class Tool
 {
-    /// <summary>The full path of <paramref name="command"/>, or a test failure that says how to install it.</summary>
-    public static string Require(string command, string debianPackage)
-    {
-        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator))
-        {
-            var candidate = Path.Combine(dir, command);
-            if (File.Exists(candidate)) return candidate;
-        }
-        Assert.Fail($"'{command}' is not installed. It comes from the Debian package '{debianPackage}' " +
-                    $"(apt-get install {debianPackage}); .ci/run installs it.");
-        return null!;
-    }
-
     public static async Task<ToolResult> RunAsync(string file, IEnumerable<string> args, string? stdin = null,
         string? workingDirectory = null, TimeSpan? timeout = null)
     {
@@ -98,7 +85,7 @@ sealed class RedisServer : IAsyncDisposable
 
     public static async Task<RedisServer> StartAsync()
     {
-        var executable = Tool.Require("redis-server", "redis-server");
+        var executable = Commands.Require("redis-server", "redis-server");
         var port = Ports.Free();
         var directory = Directory.CreateTempSubdirectory("np-redis-").FullName;
         var start = new ProcessStartInfo(executable)
@@ -141,17 +128,3 @@ sealed class RedisServer : IAsyncDisposable
     }
 }
 
-/// <summary>Polls a condition until it holds or the time is up.</summary>
-static class Eventually
-{
-    public static async Task<bool> TrueAsync(Func<Task<bool>> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await condition()) return true;
-            await Task.Delay(250);
-        }
-        return await condition();
-    }
-}

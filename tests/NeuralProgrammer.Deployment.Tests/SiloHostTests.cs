@@ -65,7 +65,7 @@ public class SiloHostTests
     /// </summary>
     internal static async Task AssertPromtoolAcceptsAsync(string metrics)
     {
-        var promtool = Tool.Require("promtool", "prometheus");
+        var promtool = Commands.Require("promtool", "prometheus");
         var result = await Tool.RunAsync(promtool, ["check", "metrics"], stdin: metrics);
         if (result.ExitCode == 0) return;
         Assert.True(result.ExitCode == 3, "promtool could not parse /metrics:\n" + result.Output);

@@ -17,18 +17,6 @@ static class Programs
         return path;
     }
 
-    /// <summary>The full path of a command on PATH, or a test failure naming the Debian package (.ci/run installs it).</summary>
-    public static string Require(string command, string debianPackage)
-    {
-        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator))
-        {
-            var candidate = Path.Combine(dir, command);
-            if (File.Exists(candidate)) return candidate;
-        }
-        Assert.Fail($"'{command}' is not installed. It comes from the Debian package '{debianPackage}' " +
-                    $"(apt-get install {debianPackage}); .ci/run installs it.");
-        return null!;
-    }
 }
 
 /// <summary>What happened when, for the test's output: a run of several processes is read as a timeline.</summary>
@@ -209,17 +197,3 @@ sealed class ChildProcess : IAsyncDisposable
     }
 }
 
-/// <summary>Polls a condition until it holds or time is up.</summary>
-static class Eventually
-{
-    public static async Task<bool> TrueAsync(Func<Task<bool>> condition, TimeSpan timeout, TimeSpan? every = null)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await condition()) return true;
-            await Task.Delay(every ?? TimeSpan.FromMilliseconds(500));
-        }
-        return await condition();
-    }
-}

@@ -14,7 +14,7 @@ sealed class RedisServer : IAsyncDisposable
 
     public static async Task<RedisServer> StartAsync(string directory, Timeline timeline)
     {
-        var executable = Programs.Require("redis-server", "redis-server");
+        var executable = Commands.Require("redis-server", "redis-server");
         var port = Ports.Free(1)[0];
         var process = ChildProcess.Start("redis", executable,
             ["--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no",
@@ -119,7 +119,7 @@ sealed class PrometheusServer : IAsyncDisposable
 
     public static async Task<PrometheusServer> StartAsync(string directory, IEnumerable<string> targets, Timeline timeline)
     {
-        var executable = Programs.Require("prometheus", "prometheus");
+        var executable = Commands.Require("prometheus", "prometheus");
         Directory.CreateDirectory(directory);
         var config = ConfigFor(targets);
         var configFile = Path.Combine(directory, "prometheus.yml");
@@ -197,7 +197,7 @@ static class Promtool
 {
     public static async Task<(int ExitCode, string Output)> CheckMetricsAsync(string metrics)
     {
-        var promtool = Programs.Require("promtool", "prometheus");
+        var promtool = Commands.Require("promtool", "prometheus");
         var start = new System.Diagnostics.ProcessStartInfo(promtool)
         {
             RedirectStandardInput = true,

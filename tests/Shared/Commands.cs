@@ -1,0 +1,33 @@
+namespace NeuralProgrammer.Tests.Shared;
+
+/// <summary>The programs from Debian that the tests start (redis-server, prometheus, promtool, yamllint, docker-compose).</summary>
+public static class Commands
+{
+    /// <summary>The full path of <paramref name="command"/> on PATH, or a test failure naming its Debian package (./test.sh installs it).</summary>
+    public static string Require(string command, string debianPackage)
+    {
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator))
+        {
+            var candidate = Path.Combine(dir, command);
+            if (File.Exists(candidate)) return candidate;
+        }
+        Assert.Fail($"'{command}' is not installed. It comes from the Debian package '{debianPackage}' " +
+                    $"(apt-get install {debianPackage}); ./test.sh installs it.");
+        return null!;
+    }
+}
+
+/// <summary>Polls a condition until it holds or the time is up.</summary>
+public static class Eventually
+{
+    public static async Task<bool> TrueAsync(Func<Task<bool>> condition, TimeSpan timeout, TimeSpan? every = null)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await condition()) return true;
+            await Task.Delay(every ?? TimeSpan.FromMilliseconds(250));
+        }
+        return await condition();
+    }
+}
