@@ -16,7 +16,7 @@ public static class RunSettings
 
     public static Setting<DatasetVariant> Variant { get; } = new(
         nameof(TrainingSpec.Variant), "--variant", SettingKind.Choice,
-        "Dataset variant (default: the preset's; naming a variant alone picks its paper preset)", "Table 2's eight", searchable: true,
+        "Dataset variant; named without --preset, it starts from the variant's paper preset", null, searchable: true,
         s => s.Variant, (s, v) => s with { Variant = v },
         (string text, out DatasetVariant v) => DatasetVariants.TryParse(text, out v) ? null : $"unknown dataset variant; valid variants: {string.Join(", ", DatasetVariants.Names)}",
         v => Enum.IsDefined(v) ? v.Name() : v.ToString(), v => Enum.IsDefined(v) ? null : "unknown dataset variant", DatasetVariants.Names);
@@ -24,7 +24,7 @@ public static class RunSettings
     /// <summary>Written in <see cref="TemplateCategory"/> order, all of them when none are chosen: the generator reads them so.</summary>
     public static Setting<IReadOnlyList<TemplateCategory>?> Categories { get; } = new(
         nameof(TrainingSpec.Categories), "--categories", SettingKind.List,
-        "Comma-separated template categories (aggregation, comparison, logic, arithmetic); default all", null, searchable: false,
+        "Comma-separated template categories (aggregation, comparison, logic, arithmetic)", null, searchable: false,
         s => s.Categories, (s, v) => s with { Categories = v }, ParseCategories,
         v => string.Join(',', Enum.GetValues<TemplateCategory>().Where(c => v?.Contains(c) ?? true)).ToLowerInvariant(),
         v => v is { Count: 0 } ? "empty; leave it out to train on all categories" : null);
@@ -41,7 +41,7 @@ public static class RunSettings
         nameof(TrainingSpec.EvaluateEvery), "--eval-every", 1, int.MaxValue, "Evaluate on the test set every N updates");
 
     public static Setting<string> Device { get; } = new(
-        nameof(TrainingSpec.Device), "--device", SettingKind.Text, "cpu, cuda or cuda:N", null, searchable: false,
+        nameof(TrainingSpec.Device), "--device", SettingKind.Text, "Torch device: cpu, cuda or cuda:N", null, searchable: false,
         s => s.Device, (s, v) => s with { Device = v },
         (string text, out string v) =>
         {
@@ -61,7 +61,7 @@ public static class RunSettings
     public static Setting<bool> QuestionAttention { get; } = Boolean(Hyper(h => h.QuestionAttention, (h, v) => h with { QuestionAttention = v }),
         "QuestionAttention", "--attention", "Attention over the question RNN's states", "10 columns");
     public static Setting<ComparisonMode> Comparison { get; } = Choice(Hyper(h => h.Comparison, (h, v) => h with { Comparison = v }),
-        "Comparison", "--comparison", "How comparisons weigh the pivot: expected (default) or paper");
+        "Comparison", "--comparison", "How comparisons weigh the pivot");
     public static Setting<double> InitScale { get; } = Real(Hyper(h => h.InitScale, (h, v) => h with { InitScale = v }),
         "InitScale", "--init-scale", v => v is > 0 and <= 1, "must be in (0, 1]", "Weights start uniform in [-s, s]", "0.1");
 
@@ -91,7 +91,7 @@ public static class RunSettings
     public static Setting<double> NoiseGamma { get; } = Real(Hyper(h => h.NoiseGamma, (h, v) => h with { NoiseGamma = v }),
         "NoiseGamma", "--noise-gamma", v => v >= 0, "must not be negative", "γ of the gradient noise", "0.55");
     public static Setting<NoiseUnit> NoisePer { get; } = Choice(Hyper(h => h.NoisePer, (h, v) => h with { NoisePer = v }),
-        "NoisePer", "--noise-per", "What t counts in the noise schedule: step or epoch");
+        "NoisePer", "--noise-per", "What t counts in the noise schedule");
 
     // Training aids (docs/model.md 1.8b): training only, argmax inference ignores them.
     public static Setting<double> SelectorTemperature { get; } = Real(Hyper(h => h.SelectorTemperature, (h, v) => h with { SelectorTemperature = v }),
