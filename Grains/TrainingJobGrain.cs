@@ -63,10 +63,8 @@ public sealed partial class TrainingJobGrain : Grain, ITrainingJobGrain, IRemind
     int serverFailures;
     int stepFailures;
     long update;
-    double lastLoss = double.NaN, lastNoise;
+    double lastNoise;
     // Since the last evaluation, for the curve's loss.
-    double lossSum;
-    int lossSteps;
     // Since the last progress report.
     long windowStart = Stopwatch.GetTimestamp();
     int windowSteps;
@@ -89,13 +87,13 @@ public sealed partial class TrainingJobGrain : Grain, ITrainingJobGrain, IRemind
     IParameterServerGrain Server => GrainFactory.GetGrain<IParameterServerGrain>(JobId);
     // From the spec, once per activation.
     int batchSize, evaluateEvery;
-    RunClock time = new(1, 1);
+    RunLedger ledger = new(1, 1);
 
     void ReadSpec()
     {
         var training = JobSpecs.ToTrainingSpec(S.Spec!);
         (batchSize, evaluateEvery) = (training.HyperParameters.BatchSize, training.EvaluateEvery);
-        time = new RunClock(batchSize, evaluateEvery);
+        ledger = new RunLedger(batchSize, evaluateEvery);
     }
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -248,12 +246,11 @@ public sealed partial class TrainingJobGrain : Grain, ITrainingJobGrain, IRemind
             serverFailures = 0;
             stepFailures = 0;
             OnStep(report, wall);
-            time.Stepped(TimeSpan.FromSeconds(wall));
             if (update % evaluateEvery == 0 || update >= S.TotalUpdates)
             {
                 started = Stopwatch.GetTimestamp();
                 await EvaluateAndCheckpoint();
-                time.Evaluated(Stopwatch.GetElapsedTime(started));
+                ledger.Evaluated(Stopwatch.GetElapsedTime(started));
             }
             if (update >= S.TotalUpdates) await Complete();
             else if (Stopwatch.GetElapsedTime(windowStart) >= options.ProgressInterval) Publish();
@@ -290,10 +287,8 @@ public sealed partial class TrainingJobGrain : Grain, ITrainingJobGrain, IRemind
     void OnStep(StepReport report, double wall)
     {
         update = report.Update;
-        lastLoss = report.Loss;
         lastNoise = report.NoiseStandardDeviation;
-        lossSum += report.Loss;
-        lossSteps++;
+        ledger.Stepped(TimeSpan.FromSeconds(wall), report.Loss);
         S.WorkerRetries += report.Retries;
         if (report.Retries > 0) S.LastRecovery = $"{DateTimeOffset.UtcNow:u}: update {report.Update} retried {report.Retries} worker call(s); last: {report.RetryCause}";
         workerSilos = report.WorkerSilos;
@@ -316,9 +311,8 @@ public sealed partial class TrainingJobGrain : Grain, ITrainingJobGrain, IRemind
     async Task EvaluateAndCheckpoint()
     {
         var evaluation = await Server.Evaluate(options.ProgramSamples);
-        var point = new EvaluationPoint(evaluation.Update, lossSteps == 0 ? double.NaN : lossSum / lossSteps, evaluation.Accuracy,
+        var point = new EvaluationPoint(evaluation.Update, ledger.TakeLossSinceEvaluation(), evaluation.Accuracy,
             evaluation.CategoryAccuracy, (DateTimeOffset.UtcNow - S.Created).TotalSeconds);
-        (lossSum, lossSteps) = (0, 0);
         GrainMetrics.EvalAccuracy.Record(evaluation.Accuracy, GrainMetrics.Job(JobId));
         var checkpoint = await Server.GetCheckpoint();
         S.Curve.RemoveAll(p => p.Update >= point.Update);
@@ -388,7 +382,7 @@ public sealed partial class TrainingJobGrain : Grain, ITrainingJobGrain, IRemind
         update = S.Checkpoint?.Update ?? 0;
         S.Curve.RemoveAll(p => p.Update > update);
         serverReady = false;
-        (lossSum, lossSteps) = (0, 0);
+        ledger.TakeLossSinceEvaluation(); // the steps since the checkpoint are redone
         windowStart = Stopwatch.GetTimestamp();
         (windowSteps, windowCompute, windowCommunication) = (0, 0, 0);
     }
@@ -417,10 +411,10 @@ public sealed partial class TrainingJobGrain : Grain, ITrainingJobGrain, IRemind
 
     JobProgress MakeProgress()
     {
-        return new JobProgress(JobId, S.State, update, S.TotalUpdates, lastLoss, time.ExamplesPerSecond, lastNoise,
+        return new JobProgress(JobId, S.State, update, S.TotalUpdates, ledger.LastLoss, ledger.ExamplesPerSecond, lastNoise,
             windowSteps == 0 ? 0 : windowCompute / windowSteps, windowSteps == 0 ? 0 : windowCommunication / windowSteps,
-            S.Curve.LastOrDefault(), DateTimeOffset.UtcNow, time.Evaluation.TotalSeconds,
-            S.State == JobState.Running ? time.Remaining(update, S.TotalUpdates)?.TotalSeconds ?? double.NaN : 0);
+            S.Curve.LastOrDefault(), DateTimeOffset.UtcNow, ledger.Evaluation.TotalSeconds,
+            S.State == JobState.Running ? ledger.Remaining(update, S.TotalUpdates)?.TotalSeconds ?? double.NaN : 0);
     }
 
     void Publish()

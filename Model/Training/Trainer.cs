@@ -17,8 +17,6 @@ public sealed class Trainer : IDisposable
     readonly MinibatchSchedule schedule;
     readonly List<CurvePoint> curve = [];
     readonly Stopwatch clock = new();
-    double lossSinceEvaluation;
-    int stepsSinceEvaluation;
     TimeSpan previousElapsed;
 
     public TrainingSpec Spec { get; }
@@ -31,6 +29,8 @@ public sealed class Trainer : IDisposable
     /// <summary>The program memory of the training set, when the spec weights its loss.</summary>
     public ProgramMemory? Memory { get; }
     public IReadOnlyList<CurvePoint> Curve => curve;
+    /// <summary>This run's loss since the last evaluation and its training and evaluation time.</summary>
+    public RunLedger Ledger { get; }
     public TimeSpan Elapsed => previousElapsed + clock.Elapsed;
 
     public Trainer(TrainingSpec spec)
@@ -46,6 +46,7 @@ public sealed class Trainer : IDisposable
         schedule = new MinibatchSchedule(spec.TrainingExamples, spec.HyperParameters.BatchSize, spec.Seed);
         using var weights = ParameterVector.Weights(Network);
         Update = new ParameterUpdate(weights, spec.HyperParameters, spec.Seed, schedule.UpdatesPerEpoch);
+        Ledger = new RunLedger(spec.HyperParameters.BatchSize, spec.EvaluateEvery);
     }
 
     /// <summary>The network a spec starts from: its seed's initial weights, the operations of its variant.</summary>
@@ -61,6 +62,7 @@ public sealed class Trainer : IDisposable
     /// <summary>One update on the next minibatch; returns its loss.</summary>
     public double Step(StepTimings? timings = null)
     {
+        var started = clock.Elapsed;
         clock.Start();
         Update.PrepareNoise();
         var batchExamples = schedule.Indices(Update.Updates).Select(i => TrainingSet[i]).ToList();
@@ -69,9 +71,8 @@ public sealed class Trainer : IDisposable
         Update.Apply(result.Gradient, timings?.Update);
         ParameterVector.SetWeights(Network, Update.Weights);
         timings?.Add(result.Forward, result.Backward);
-        lossSinceEvaluation += result.Loss;
-        stepsSinceEvaluation++;
         clock.Stop();
+        Ledger.Stepped(clock.Elapsed - started, result.Loss);
         return result.Loss;
     }
 
@@ -80,40 +81,36 @@ public sealed class Trainer : IDisposable
     /// <summary>Evaluates now and appends a point to the curve.</summary>
     public CurvePoint Record(Evaluation evaluation)
     {
-        var point = new CurvePoint(Update.Updates, stepsSinceEvaluation == 0 ? double.NaN : lossSinceEvaluation / stepsSinceEvaluation,
+        var point = new CurvePoint(Update.Updates, Ledger.TakeLossSinceEvaluation(),
             evaluation.Accuracy, evaluation.AccuracyPerCategory, Elapsed.TotalSeconds);
         curve.Add(point);
-        (lossSinceEvaluation, stepsSinceEvaluation) = (0, 0);
         return point;
     }
 
     /// <summary>
     /// Trains to <see cref="TrainingSpec.Steps"/>, evaluating every E updates and checkpointing after each evaluation
-    /// when a path is given; progress at least every quarter second and at each evaluation, timed by a <see cref="RunClock"/>.
+    /// when a path is given; progress at least every quarter second and at each evaluation, timed by the <see cref="Ledger"/>.
     /// </summary>
     public Evaluation Run(IProgress<TrainingProgress>? progress = null, string? checkpointPath = null, CancellationToken cancellation = default)
     {
         Evaluation? last = null;
-        var time = new RunClock(Spec.HyperParameters.BatchSize, Spec.EvaluateEvery);
         var sinceReport = Stopwatch.StartNew();
         while (!Finished && !cancellation.IsCancellationRequested)
         {
-            long started = Stopwatch.GetTimestamp();
             var loss = Step();
-            time.Stepped(Stopwatch.GetElapsedTime(started));
             CurvePoint? point = null;
             if (Update.Updates % Spec.EvaluateEvery == 0 || Finished)
             {
-                started = Stopwatch.GetTimestamp();
+                long started = Stopwatch.GetTimestamp();
                 last = Evaluate();
                 point = Record(last);
                 if (checkpointPath is not null) Checkpoint.Save(this, checkpointPath);
-                time.Evaluated(Stopwatch.GetElapsedTime(started));
+                Ledger.Evaluated(Stopwatch.GetElapsedTime(started));
             }
             if (progress is not null && (point is not null || sinceReport.ElapsedMilliseconds >= 250))
             {
-                progress.Report(new TrainingProgress(Update.Updates, Spec.Steps, loss, time.ExamplesPerSecond, Update.NoiseStandardDeviation,
-                    point ?? curve.LastOrDefault(), time.Evaluation.TotalSeconds, time.Remaining(Update.Updates, Spec.Steps)?.TotalSeconds ?? double.NaN));
+                progress.Report(new TrainingProgress(Update.Updates, Spec.Steps, loss, Ledger.ExamplesPerSecond, Update.NoiseStandardDeviation,
+                    point ?? curve.LastOrDefault(), Ledger.Evaluation.TotalSeconds, Ledger.Remaining(Update.Updates, Spec.Steps)?.TotalSeconds ?? double.NaN));
                 sinceReport.Restart();
             }
         }

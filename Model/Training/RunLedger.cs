@@ -1,23 +1,39 @@
 namespace NeuralProgrammer.Model.Training;
 
 /// <summary>
-/// Where a run's time goes, for progress that tells the truth: time in training steps and time in evaluations kept
-/// apart, so that examples/s is the training throughput (evaluation excluded) and the remaining time counts both:
-/// the updates left at the mean step time, and the evaluations left at the mean evaluation time. Used by the
-/// single-process trainer and by the cluster's job grain alike.
+/// A run's bookkeeping between evaluations, the same for the single-process trainer and the cluster's job grain: the
+/// training loss since the last evaluation (a curve point's loss), and where the time goes, for progress that tells
+/// the truth: time in training steps and time in evaluations kept apart, so that examples/s is the training
+/// throughput (evaluation excluded) and the remaining time counts both: the updates left at the mean step time, and
+/// the evaluations left at the mean evaluation time.
 /// </summary>
-public sealed class RunClock(int batchSize, int evaluateEvery)
+public sealed class RunLedger(int batchSize, int evaluateEvery)
 {
     long steps;
     int evaluations;
+    double lossSinceEvaluation;
+    int stepsSinceEvaluation;
 
     public TimeSpan Training { get; private set; }
     public TimeSpan Evaluation { get; private set; }
+    /// <summary>The loss of the latest step (NaN before the first).</summary>
+    public double LastLoss { get; private set; } = double.NaN;
 
-    public void Stepped(TimeSpan time)
+    public void Stepped(TimeSpan time, double loss)
     {
         steps++;
         Training += time;
+        LastLoss = loss;
+        lossSinceEvaluation += loss;
+        stepsSinceEvaluation++;
+    }
+
+    /// <summary>The mean training loss since the previous call (NaN without a step since): an evaluation's curve point.</summary>
+    public double TakeLossSinceEvaluation()
+    {
+        var mean = stepsSinceEvaluation == 0 ? double.NaN : lossSinceEvaluation / stepsSinceEvaluation;
+        (lossSinceEvaluation, stepsSinceEvaluation) = (0, 0);
+        return mean;
     }
 
     public void Evaluated(TimeSpan time)
