@@ -8,7 +8,7 @@ public sealed record CurvePoint(long Update, double Loss, double Accuracy, IRead
 /// <summary>
 /// Where a run is, for progress bars and metrics: <see cref="ExamplesPerSecond"/> over training time only,
 /// <see cref="EvaluationSeconds"/> the time spent evaluating so far, <see cref="RemainingSeconds"/> the estimate of
-/// <see cref="RunClock.Remaining"/> (NaN before the first step).
+/// <see cref="RunLedger.Remaining"/> (NaN before the first step).
 /// </summary>
 public sealed record TrainingProgress(long Update, long TotalUpdates, double Loss, double ExamplesPerSecond, double NoiseStandardDeviation,
     CurvePoint? LastEvaluation, double EvaluationSeconds, double RemainingSeconds);
