@@ -10,7 +10,7 @@ namespace NeuralProgrammer.Client;
 /// </summary>
 public sealed class TrainOptions
 {
-    public Option<string> Preset { get; } = new("--preset") { Description = $"Starting point: {string.Join(", ", TrainingPresets.Names)}", DefaultValueFactory = _ => "demo" };
+    public Option<string> Preset { get; } = new("--preset") { Description = $"Starting point: {string.Join(", ", TrainingPresets.Names)}", DefaultValueFactory = _ => "quickstart" };
 
     /// <summary>Each setting with its option; the value is read as text and parsed by the setting, so that errors name it.</summary>
     public IReadOnlyList<(Setting Setting, Option<string?> Option)> Settings { get; } = RunSettings.All.Select(s => (s, Create(s))).ToArray();

@@ -22,8 +22,17 @@ public class TrainingPresetsTests
             Assert.Equal((paper.TrainingExamples, paper.TestExamples, paper.Seed), (memory.TrainingExamples, memory.TestExamples, memory.Seed));
             Assert.Empty(memory.Validate());
         }
-        Assert.Equal(1 + 2 * Enum.GetValues<DatasetVariant>().Length, TrainingPresets.Names.Count);
+        Assert.Equal(2 + 2 * Enum.GetValues<DatasetVariant>().Length, TrainingPresets.Names.Count);
         Assert.All(TrainingPresets.Names, name => TrainingPresets.Get(name));
+    }
+
+    [Fact]
+    public void QuickstartIsTheSingleColumnMemoryPresetShortened()
+    {
+        var quickstart = TrainingPresets.Get("quickstart");
+        Assert.Contains("quickstart", TrainingPresets.Names);
+        Assert.Equal(TrainingPresets.Get("single-column-memory") with { Steps = 150, EvaluateEvery = 25 }, quickstart);
+        Assert.Null(quickstart.Categories); // every single-column question: aggregation, comparison, logic and difference
     }
 
     [Fact]

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# The test suite on a fresh Debian 12 machine with the .NET 10 SDK: installs the Debian packages the tests use when
+# they are missing (as root, or with sudo; otherwise prints the one command to run and stops), runs every test project
+# of NeuralProgrammer.sln (in Release, the configuration of README's `np train`, so its build is shared), totals the
+# TRX files they write to TestResults/ (tests/ci.runsettings) and ends with "N passed, N failed[, N skipped]".
+# Exits non-zero on any failure or when no test ran. Arguments go to `dotnet test` (e.g. --filter Name~Training).
+# .ci/run runs this script: it is the command README.md gives.
+set -uo pipefail
+cd "$(dirname "$0")"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+# Debian packages the tests use, each checked by a command it provides (so a second run installs nothing).
+needs=(
+  "redis-server redis-server"     # deployment and end-to-end tests: Redis clustering and grain storage across silos
+  "yamllint yamllint"             # deployment tests: k8s/, docker-compose.yml, deploy/
+  "docker-compose docker-compose" # deployment tests: docker-compose config (offline validation, no engine)
+  "promtool prometheus"           # deployment and end-to-end tests: promtool check metrics / config, a scraping server
+)
+missing=()
+for need in "${needs[@]}"; do
+  read -r command package <<<"$need"
+  command -v "$command" >/dev/null 2>&1 || missing+=("$package")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  install="apt-get install -y -qq --no-install-recommends ${missing[*]}"
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "The tests need ${missing[*]} (Debian package names), and this machine has no apt-get: install them, then run $0 again."
+    exit 1
+  fi
+  if [ "$(id -u)" = 0 ]; then
+    as_root=()
+  elif command -v sudo >/dev/null 2>&1 && { sudo -n true 2>/dev/null || [ -t 0 ]; }; then
+    as_root=(sudo)
+  else
+    if command -v sudo >/dev/null 2>&1; then
+      command_line="sudo apt-get update && sudo $install"
+    else
+      command_line="su -c 'apt-get update && $install'"
+    fi
+    echo "The tests need ${missing[*]}, which only root can install. Run:"
+    echo
+    echo "  $command_line"
+    echo
+    echo "then run $0 again."
+    exit 1
+  fi
+  echo "+ ${as_root[*]:+sudo }apt-get update && ${as_root[*]:+sudo }$install"
+  "${as_root[@]}" apt-get update -qq || { echo "apt-get update failed"; exit 1; }
+  # shellcheck disable=SC2086 # $install is split into words on purpose
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive $install >/dev/null || { echo "could not install ${missing[*]}"; exit 1; }
+fi
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "dotnet is not on PATH: install the .NET 10 SDK (https://learn.microsoft.com/dotnet/core/install/linux-debian)."
+  exit 1
+fi
+
+rm -rf TestResults
+echo "+ dotnet test NeuralProgrammer.sln -c Release $*"
+dotnet test NeuralProgrammer.sln -c Release "$@"
+test_exit=$?
+
+passed=0; failed=0; skipped=0; files=0
+for trx in TestResults/*.trx; do
+  [ -e "$trx" ] || continue
+  files=$((files + 1))
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+  get() { local value; value=$(echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"); echo "${value:-0}"; }
+  passed=$((passed + $(get passed)))
+  failed=$((failed + $(get failed) + $(get error) + $(get timeout) + $(get aborted)))
+  skipped=$((skipped + $(get notExecuted)))
+done
+
+summary="$passed passed, $failed failed"
+[ "$skipped" -gt 0 ] && summary="$summary, $skipped skipped"
+echo
+echo "$summary"
+if [ "$files" -eq 0 ] || [ $((passed + failed)) -eq 0 ]; then echo "no test ran"; exit 1; fi
+if [ "$failed" -gt 0 ] || [ "$test_exit" -ne 0 ]; then exit 1; fi
+exit 0
