@@ -1,5 +1,4 @@
 using NeuralProgrammer.Model.Data;
-using NeuralProgrammer.Model.Network;
 using NeuralProgrammer.Model.Programs;
 using NeuralProgrammer.Model.Training;
 
@@ -23,10 +22,10 @@ static class DatasetCache
         Get(spec.Variant, spec.TestExamples, spec.TestSeed, DataSplit.Test, spec.Categories);
 
     /// <summary>The program memory of a spec's training set (null when the spec does not use one).</summary>
-    public static ProgramMemory? Memory(TrainingSpec spec, IReadOnlyList<Example> trainingSet, NeuralProgrammerNetwork network) =>
+    public static ProgramMemory? Memory(TrainingSpec spec, IReadOnlyList<Example> trainingSet) =>
         spec.HyperParameters.ProgramMemoryWeight > 0
             ? Cached($"memory|{Key(spec.Variant, spec.TrainingExamples, spec.Seed, DataSplit.Train, spec.Categories)}|{spec.HyperParameters.Steps}",
-                () => Trainer.CreateMemory(spec, trainingSet, network)!)
+                () => Replica.CreateMemory(spec, trainingSet)!)
             : null;
 
     static IReadOnlyList<Example> Get(DatasetVariant variant, int count, int seed, DataSplit split, IReadOnlyList<TemplateCategory>? categories) =>

@@ -203,14 +203,8 @@ public sealed partial class ParameterServerGrain : Grain, IParameterServerGrain
             Assignment = init.Job;
             spec = JobSpecs.ToTrainingSpec(init.Job.Spec) with { Device = init.Job.Device };
             device = TorchDevice.Resolve(init.Job.Device);
-            var schedule = new MinibatchSchedule(spec.TrainingExamples, spec.HyperParameters.BatchSize, spec.Seed);
-            using (var network = Trainer.CreateNetwork(spec))
-            using (var initial = ParameterVector.Weights(network))
-            using (var onDevice = initial.to(device))
-            {
-                ParameterCount = initial.numel();
-                update = new ParameterUpdate(onDevice, spec.HyperParameters, spec.Seed, schedule.UpdatesPerEpoch);
-            }
+            update = Replica.InitialUpdate(spec, device);
+            ParameterCount = update.Weights.numel();
             if (init.Checkpoint is { } checkpoint)
             {
                 using var weights = Unpack(checkpoint.Weights, nameof(checkpoint.Weights));
@@ -254,7 +248,7 @@ public sealed partial class ParameterServerGrain : Grain, IParameterServerGrain
             var testSet = DatasetCache.Test(spec);
             if (evaluationNetwork is null)
             {
-                evaluationNetwork = Trainer.CreateNetwork(spec);
+                evaluationNetwork = Replica.CreateNetwork(spec);
                 evaluationNetwork.to(device);
             }
             ParameterVector.SetWeights(evaluationNetwork, update.Weights);

@@ -64,7 +64,6 @@ public sealed partial class TrainingJobGrain : Grain, ITrainingJobGrain, IRemind
     int stepFailures;
     long update;
     double lastNoise;
-    // Since the last evaluation, for the curve's loss.
     // Since the last progress report.
     long windowStart = Stopwatch.GetTimestamp();
     int windowSteps;
@@ -85,15 +84,15 @@ public sealed partial class TrainingJobGrain : Grain, ITrainingJobGrain, IRemind
     TrainingJobState S => stored.State;
     string JobId => this.GetPrimaryKeyString();
     IParameterServerGrain Server => GrainFactory.GetGrain<IParameterServerGrain>(JobId);
-    // From the spec, once per activation.
-    int batchSize, evaluateEvery;
-    RunLedger ledger = new(1, 1);
+    // From the spec, once per activation of a job that has one (ReadSpec); an unknown id never reads them.
+    int batchSize;
+    RunLedger ledger = null!;
 
     void ReadSpec()
     {
         var training = JobSpecs.ToTrainingSpec(S.Spec!);
-        (batchSize, evaluateEvery) = (training.HyperParameters.BatchSize, training.EvaluateEvery);
-        ledger = new RunLedger(batchSize, evaluateEvery);
+        batchSize = training.HyperParameters.BatchSize;
+        ledger = new RunLedger(batchSize, training.EvaluateEvery, training.Steps);
     }
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -246,12 +245,7 @@ public sealed partial class TrainingJobGrain : Grain, ITrainingJobGrain, IRemind
             serverFailures = 0;
             stepFailures = 0;
             OnStep(report, wall);
-            if (update % evaluateEvery == 0 || update >= S.TotalUpdates)
-            {
-                started = Stopwatch.GetTimestamp();
-                await EvaluateAndCheckpoint();
-                ledger.Evaluated(Stopwatch.GetElapsedTime(started));
-            }
+            if (ledger.EvaluationDue(update)) await EvaluateAndCheckpoint();
             if (update >= S.TotalUpdates) await Complete();
             else if (Stopwatch.GetElapsedTime(windowStart) >= options.ProgressInterval) Publish();
         }
@@ -310,6 +304,7 @@ public sealed partial class TrainingJobGrain : Grain, ITrainingJobGrain, IRemind
 
     async Task EvaluateAndCheckpoint()
     {
+        long started = Stopwatch.GetTimestamp();
         var evaluation = await Server.Evaluate(options.ProgramSamples);
         var point = new EvaluationPoint(evaluation.Update, ledger.TakeLossSinceEvaluation(), evaluation.Accuracy,
             evaluation.CategoryAccuracy, (DateTimeOffset.UtcNow - S.Created).TotalSeconds);
@@ -329,6 +324,7 @@ public sealed partial class TrainingJobGrain : Grain, ITrainingJobGrain, IRemind
             dirty = true; // written again on the next tick; the previous checkpoint stays valid meanwhile
             LogWriteFailed(exception, JobId);
         }
+        ledger.Evaluated(Stopwatch.GetElapsedTime(started));
         Publish();
     }
 
@@ -414,7 +410,7 @@ public sealed partial class TrainingJobGrain : Grain, ITrainingJobGrain, IRemind
         return new JobProgress(JobId, S.State, update, S.TotalUpdates, ledger.LastLoss, ledger.ExamplesPerSecond, lastNoise,
             windowSteps == 0 ? 0 : windowCompute / windowSteps, windowSteps == 0 ? 0 : windowCommunication / windowSteps,
             S.Curve.LastOrDefault(), DateTimeOffset.UtcNow, ledger.Evaluation.TotalSeconds,
-            S.State == JobState.Running ? ledger.Remaining(update, S.TotalUpdates)?.TotalSeconds ?? double.NaN : 0);
+            S.State == JobState.Running ? ledger.Remaining(update)?.TotalSeconds ?? double.NaN : 0);
     }
 
     void Publish()

@@ -21,7 +21,9 @@ public sealed partial class WorkerGrain : Grain, IWorkerGrain
 {
     readonly ILogger<WorkerGrain> logger;
     readonly string silo;
+    // Built on the first request of an assignment; used on compute threads only, one call at a time.
     Replica? replica;
+    WorkerAssignment? assigned;
 
     public WorkerGrain(ILogger<WorkerGrain> logger, ILocalSiloDetails siloDetails, IOptions<TorchOptions> torch)
     {
@@ -43,14 +45,15 @@ public sealed partial class WorkerGrain : Grain, IWorkerGrain
             {
                 var queue = Stopwatch.GetElapsedTime(queued);
                 long started = Stopwatch.GetTimestamp();
-                if (replica is null || !replica.Fits(assignment))
+                if (replica is null || !Fits(assignment))
                 {
-                    replica?.Dispose();
-                    replica = null;
-                    replica = new Replica(assignment);
+                    Release();
+                    replica = Build(assignment);
+                    assigned = assignment;
                 }
-                var (gradient, count, loss) = replica.Compute(request.Update, request.Weights);
-                return new GradientReply(assignment.Worker, request.Update, gradient, count, loss,
+                using var weights = ParameterVector.FromBytes(request.Weights, device: replica.Device);
+                using var result = replica.Compute(request.Update, weights, assignment.Worker, assignment.Workers);
+                return new GradientReply(assignment.Worker, request.Update, ParameterVector.ToBytes(result.Gradient), result.ExampleCount, result.Loss,
                     Stopwatch.GetElapsedTime(started).TotalSeconds, queue.TotalSeconds, silo);
             });
             return reply;
@@ -65,54 +68,30 @@ public sealed partial class WorkerGrain : Grain, IWorkerGrain
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        replica?.Dispose();
-        replica = null;
+        Release();
         return Task.CompletedTask;
+    }
+
+    static Replica Build(WorkerAssignment assignment)
+    {
+        var spec = JobSpecs.ToTrainingSpec(assignment.Spec) with { Device = assignment.Device };
+        var trainingSet = DatasetCache.Training(spec);
+        var built = new Replica(spec, trainingSet, DatasetCache.Memory(spec, trainingSet), TorchDevice.Resolve(assignment.Device));
+        GrainMetrics.WorkersActive.Add(1, GrainMetrics.Job(assignment.JobId));
+        return built;
+    }
+
+    bool Fits(WorkerAssignment other) =>
+        assigned is { } a && other.JobId == a.JobId && other.Worker == a.Worker && other.Workers == a.Workers && other.Device == a.Device;
+
+    void Release()
+    {
+        if (replica is null) return;
+        replica.Dispose();
+        replica = null;
+        GrainMetrics.WorkersActive.Add(-1, GrainMetrics.Job(assigned!.JobId));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Worker {Worker} failed update {Update}; deactivating so that the retry gets a fresh activation")]
     partial void LogComputeFailed(Exception exception, string worker, long update);
-
-    /// <summary>The network, the data and the schedule of one worker; used on compute threads only, one call at a time.</summary>
-    sealed class Replica : IDisposable
-    {
-        readonly WorkerAssignment assignment;
-        readonly NeuralProgrammerNetwork network;
-        readonly IReadOnlyList<Example> trainingSet;
-        readonly MinibatchSchedule schedule;
-        readonly ProgramMemory? memory;
-        readonly Device device;
-
-        public Replica(WorkerAssignment assignment)
-        {
-            this.assignment = assignment;
-            var spec = JobSpecs.ToTrainingSpec(assignment.Spec) with { Device = assignment.Device };
-            device = TorchDevice.Resolve(assignment.Device);
-            trainingSet = DatasetCache.Training(spec);
-            network = Trainer.CreateNetwork(spec);
-            network.to(device);
-            memory = DatasetCache.Memory(spec, trainingSet, network);
-            schedule = new MinibatchSchedule(spec.TrainingExamples, spec.HyperParameters.BatchSize, spec.Seed);
-            GrainMetrics.WorkersActive.Add(1, GrainMetrics.Job(assignment.JobId));
-        }
-
-        public bool Fits(WorkerAssignment other) =>
-            other.JobId == assignment.JobId && other.Worker == assignment.Worker && other.Workers == assignment.Workers && other.Device == assignment.Device;
-
-        public (byte[] Gradient, int Count, double Loss) Compute(long update, byte[] weights)
-        {
-            using (var flat = ParameterVector.FromBytes(weights, device: device))
-                ParameterVector.SetWeights(network, flat);
-            var examples = schedule.Indices(update, assignment.Worker, assignment.Workers).Select(i => trainingSet[i]).ToList();
-            using var batch = EncodedBatch.Encode(examples, Vocabulary.All, ScalarType.Float32, device);
-            using var result = GradientComputation.Compute(network, batch, update, memory);
-            return (ParameterVector.ToBytes(result.Gradient), result.ExampleCount, result.Loss);
-        }
-
-        public void Dispose()
-        {
-            network.Dispose();
-            GrainMetrics.WorkersActive.Add(-1, GrainMetrics.Job(assignment.JobId));
-        }
-    }
 }

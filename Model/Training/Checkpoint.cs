@@ -44,7 +44,7 @@ public static class Checkpoint
     public static void Save(string path, TrainingSpec spec, long updates, TimeSpan elapsed, Tensor weights, Tensor firstMoment,
         Tensor secondMoment, IReadOnlyList<CurvePoint> curve)
     {
-        using var network = Trainer.CreateNetwork(spec); // only for its layout: the weights are the given ones
+        using var network = Replica.CreateNetwork(spec); // only for its layout: the weights are the given ones
         Save(path, spec, network, updates, elapsed, weights, firstMoment, secondMoment, curve);
     }
 
@@ -88,7 +88,7 @@ public static class Checkpoint
     public static (NeuralProgrammerNetwork Network, CheckpointHeader Header) LoadNetwork(string path)
     {
         var (header, tensors) = Read(path);
-        var network = Trainer.CreateNetwork(header.Spec);
+        var network = Replica.CreateNetwork(header.Spec);
         CheckFits(header, network, Data.Vocabulary.All, path);
         ParameterVector.SetWeights(network, tensors["weights"]);
         foreach (var tensor in tensors.Values) tensor.Dispose();

@@ -7,7 +7,7 @@ namespace NeuralProgrammer.Model.Training;
 /// throughput (evaluation excluded) and the remaining time counts both: the updates left at the mean step time, and
 /// the evaluations left at the mean evaluation time.
 /// </summary>
-public sealed class RunLedger(int batchSize, int evaluateEvery)
+public sealed class RunLedger(int batchSize, int evaluateEvery, long totalUpdates)
 {
     long steps;
     int evaluations;
@@ -42,12 +42,16 @@ public sealed class RunLedger(int batchSize, int evaluateEvery)
         Evaluation += time;
     }
 
+    /// <summary>Whether a run evaluates after update <paramref name="update"/>: every E updates, and after the last.</summary>
+    public bool EvaluationDue(long update) => update % evaluateEvery == 0 || update >= totalUpdates;
+
     /// <summary>Training examples per second of training time since this clock started (0 before the first step).</summary>
     public double ExamplesPerSecond => steps == 0 || Training <= TimeSpan.Zero ? 0 : steps * (double)batchSize / Training.TotalSeconds;
 
-    /// <summary>The time left to reach <paramref name="total"/> updates from <paramref name="update"/>; null until a step was timed.</summary>
-    public TimeSpan? Remaining(long update, long total)
+    /// <summary>The time left to reach the run's last update from <paramref name="update"/>; null until a step was timed.</summary>
+    public TimeSpan? Remaining(long update)
     {
+        long total = totalUpdates;
         if (steps == 0) return null;
         long left = Math.Max(0, total - update);
         // Evaluations at every multiple of E up to the total, and one at the end when the total is not a multiple.

@@ -14,20 +14,20 @@ namespace NeuralProgrammer.Model.Training;
 /// </summary>
 public sealed class Trainer : IDisposable
 {
-    readonly MinibatchSchedule schedule;
+    readonly Replica replica;
     readonly List<CurvePoint> curve = [];
     readonly Stopwatch clock = new();
     TimeSpan previousElapsed;
 
     public TrainingSpec Spec { get; }
-    public Vocabulary Vocabulary { get; }
-    public IReadOnlyList<Example> TrainingSet { get; }
+    public Vocabulary Vocabulary => Vocabulary.All;
+    public IReadOnlyList<Example> TrainingSet => replica.TrainingSet;
     public IReadOnlyList<Example> TestSet { get; }
-    public NeuralProgrammerNetwork Network { get; }
+    public NeuralProgrammerNetwork Network => replica.Network;
     public ParameterUpdate Update { get; }
-    public Device Device { get; }
+    public Device Device => replica.Device;
     /// <summary>The program memory of the training set, when the spec weights its loss.</summary>
-    public ProgramMemory? Memory { get; }
+    public ProgramMemory? Memory => replica.Memory;
     public IReadOnlyList<CurvePoint> Curve => curve;
     /// <summary>This run's loss since the last evaluation and its training and evaluation time.</summary>
     public RunLedger Ledger { get; }
@@ -36,26 +36,13 @@ public sealed class Trainer : IDisposable
     public Trainer(TrainingSpec spec)
     {
         Spec = spec.EnsureValid();
-        Device = TorchDevice.Resolve(spec.Device);
-        Vocabulary = Vocabulary.All;
-        TrainingSet = SyntheticData.Generate(spec.Variant, spec.TrainingExamples, spec.Seed, DataSplit.Train, spec.Categories);
+        var device = TorchDevice.Resolve(spec.Device);
+        var trainingSet = SyntheticData.Generate(spec.Variant, spec.TrainingExamples, spec.Seed, DataSplit.Train, spec.Categories);
         TestSet = SyntheticData.Generate(spec.Variant, spec.TestExamples, spec.TestSeed, DataSplit.Test, spec.Categories);
-        Network = CreateNetwork(spec);
-        Network.to(Device);
-        Memory = CreateMemory(spec, TrainingSet, Network);
-        schedule = new MinibatchSchedule(spec.TrainingExamples, spec.HyperParameters.BatchSize, spec.Seed);
-        using var weights = ParameterVector.Weights(Network);
-        Update = new ParameterUpdate(weights, spec.HyperParameters, spec.Seed, schedule.UpdatesPerEpoch);
-        Ledger = new RunLedger(spec.HyperParameters.BatchSize, spec.EvaluateEvery);
+        replica = new Replica(spec, trainingSet, Replica.CreateMemory(spec, trainingSet), device);
+        Update = Replica.InitialUpdate(spec, device);
+        Ledger = new RunLedger(spec.HyperParameters.BatchSize, spec.EvaluateEvery, spec.Steps);
     }
-
-    /// <summary>The network a spec starts from: its seed's initial weights, the operations of its variant.</summary>
-    public static NeuralProgrammerNetwork CreateNetwork(TrainingSpec spec) =>
-        new(Vocabulary.All.Count, Operations.For(spec.Variant.Facts().MaxTextColumns > 0), spec.HyperParameters, spec.Seed);
-
-    /// <summary>The program memory a spec trains with (null when its weight is 0), built from its training set.</summary>
-    public static ProgramMemory? CreateMemory(TrainingSpec spec, IReadOnlyList<Example> trainingSet, NeuralProgrammerNetwork network) =>
-        spec.HyperParameters.ProgramMemoryWeight > 0 ? ProgramMemory.Build(trainingSet, network.Operations, spec.HyperParameters.Steps) : null;
 
     public bool Finished => Update.Updates >= Spec.Steps;
 
@@ -65,9 +52,7 @@ public sealed class Trainer : IDisposable
         var started = clock.Elapsed;
         clock.Start();
         Update.PrepareNoise();
-        var batchExamples = schedule.Indices(Update.Updates).Select(i => TrainingSet[i]).ToList();
-        using var batch = EncodedBatch.Encode(batchExamples, Vocabulary, ScalarType.Float32, Device);
-        using var result = GradientComputation.Compute(Network, batch, Update.Updates, Memory);
+        using var result = replica.Compute(Update.Updates);
         Update.Apply(result.Gradient, timings?.Update);
         ParameterVector.SetWeights(Network, Update.Weights);
         timings?.Add(result.Forward, result.Backward);
@@ -99,7 +84,7 @@ public sealed class Trainer : IDisposable
         {
             var loss = Step();
             CurvePoint? point = null;
-            if (Update.Updates % Spec.EvaluateEvery == 0 || Finished)
+            if (Ledger.EvaluationDue(Update.Updates))
             {
                 long started = Stopwatch.GetTimestamp();
                 last = Evaluate();
@@ -110,7 +95,7 @@ public sealed class Trainer : IDisposable
             if (progress is not null && (point is not null || sinceReport.ElapsedMilliseconds >= 250))
             {
                 progress.Report(new TrainingProgress(Update.Updates, Spec.Steps, loss, Ledger.ExamplesPerSecond, Update.NoiseStandardDeviation,
-                    point ?? curve.LastOrDefault(), Ledger.Evaluation.TotalSeconds, Ledger.Remaining(Update.Updates, Spec.Steps)?.TotalSeconds ?? double.NaN));
+                    point ?? curve.LastOrDefault(), Ledger.Evaluation.TotalSeconds, Ledger.Remaining(Update.Updates)?.TotalSeconds ?? double.NaN));
                 sinceReport.Restart();
             }
         }
@@ -130,7 +115,7 @@ public sealed class Trainer : IDisposable
     public void Dispose()
     {
         Update.Dispose();
-        Network.Dispose();
+        replica.Dispose();
     }
 }
 

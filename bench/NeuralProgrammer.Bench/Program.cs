@@ -57,7 +57,7 @@ foreach (var batchSize in batches)
                           $"{Ms(timings.Update.Optimizer),6:F2} {stepSeconds * 1000 - accounted,6:F2}");
     }
 }
-Console.WriteLine($"parameters: {ParameterVector.Count(Trainer.CreateNetwork(new TrainingSpec())):N0}; resident memory: {Process.GetCurrentProcess().WorkingSet64 / (1024 * 1024)} MiB");
+Console.WriteLine($"parameters: {ParameterVector.Count(Replica.CreateNetwork(new TrainingSpec())):N0}; resident memory: {Process.GetCurrentProcess().WorkingSet64 / (1024 * 1024)} MiB");
 Console.WriteLine("columns: ms per step; 'copy' = batch encoding, flat weight copy and the rest outside the timed phases.");
 
 string ArgText(string name, string fallback) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;

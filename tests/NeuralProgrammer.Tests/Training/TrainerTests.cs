@@ -63,7 +63,7 @@ public class TrainerTests
     [Fact]
     public void FlatGradientsAndWeightsRoundTripInLayoutOrder()
     {
-        using var network = Trainer.CreateNetwork(Small(0));
+        using var network = Replica.CreateNetwork(Small(0));
         var layout = ParameterVector.Layout(network);
         Assert.Equal(["operation_embeddings", "word_embeddings.weight"], layout.Take(2).Select(p => p.Name));
         Assert.Equal(ParameterVector.Count(network), layout.Sum(p => p.Shape.Aggregate(1L, (a, b) => a * b)));

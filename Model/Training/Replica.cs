@@ -1,0 +1,74 @@
+using NeuralProgrammer.Model.Data;
+using NeuralProgrammer.Model.Network;
+using NeuralProgrammer.Model.Programs;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NeuralProgrammer.Model.Training;
+
+/// <summary>
+/// One model replica of a run (docs/architecture.md 2.2): the network, the training set, its program memory and the
+/// minibatch schedule; it computes the loss and gradient of its share of each update's minibatch (docs/model.md 1.7).
+/// The single-process trainer holds one replica and each worker grain holds one; the static members are what every
+/// part of a run builds from its spec, so that the trainer, the workers and the parameter server build the same.
+/// </summary>
+public sealed class Replica : IDisposable
+{
+    readonly MinibatchSchedule schedule;
+
+    public TrainingSpec Spec { get; }
+    public NeuralProgrammerNetwork Network { get; }
+    public IReadOnlyList<Example> TrainingSet { get; }
+    /// <summary>The program memory of the training set, when the spec weights its loss.</summary>
+    public ProgramMemory? Memory { get; }
+    public Device Device { get; }
+
+    /// <param name="memory">The spec's program memory of <paramref name="trainingSet"/> (<see cref="CreateMemory"/>; callers may share one).</param>
+    public Replica(TrainingSpec spec, IReadOnlyList<Example> trainingSet, ProgramMemory? memory, Device device)
+    {
+        Spec = spec;
+        TrainingSet = trainingSet;
+        Memory = memory;
+        Device = device;
+        schedule = Schedule(spec);
+        Network = CreateNetwork(spec);
+        Network.to(device);
+    }
+
+    /// <summary>The network a spec starts from: its seed's initial weights, the operations of its variant.</summary>
+    public static NeuralProgrammerNetwork CreateNetwork(TrainingSpec spec) =>
+        new(Vocabulary.All.Count, OperationsOf(spec), spec.HyperParameters, spec.Seed);
+
+    /// <summary>The operations of a spec's variant: with text match when its tables have text columns.</summary>
+    public static IReadOnlyList<Operation> OperationsOf(TrainingSpec spec) =>
+        Operations.For(spec.Variant.Facts().MaxTextColumns > 0);
+
+    /// <summary>The program memory a spec trains with (null when its weight is 0), built from its training set.</summary>
+    public static ProgramMemory? CreateMemory(TrainingSpec spec, IReadOnlyList<Example> trainingSet) =>
+        spec.HyperParameters.ProgramMemoryWeight > 0 ? ProgramMemory.Build(trainingSet, OperationsOf(spec), spec.HyperParameters.Steps) : null;
+
+    public static MinibatchSchedule Schedule(TrainingSpec spec) => new(spec.TrainingExamples, spec.HyperParameters.BatchSize, spec.Seed);
+
+    /// <summary>A run's parameter update before its first step: the seed's initial weights on <paramref name="device"/>, zero Adam moments.</summary>
+    public static ParameterUpdate InitialUpdate(TrainingSpec spec, Device device)
+    {
+        using var network = CreateNetwork(spec);
+        using var weights = ParameterVector.Weights(network);
+        using var onDevice = weights.to(device);
+        return new ParameterUpdate(onDevice, spec.HyperParameters, spec.Seed, Schedule(spec).UpdatesPerEpoch);
+    }
+
+    /// <summary>
+    /// The loss and mean gradient of worker <paramref name="worker"/>'s share (of <paramref name="workers"/>) of update
+    /// <paramref name="update"/>'s minibatch, at <paramref name="weights"/> (flat), or at the network's current weights when null.
+    /// </summary>
+    public GradientResult Compute(long update, Tensor? weights = null, int worker = 0, int workers = 1)
+    {
+        if (weights is not null) ParameterVector.SetWeights(Network, weights);
+        var examples = schedule.Indices(update, worker, workers).Select(i => TrainingSet[i]).ToList();
+        using var batch = EncodedBatch.Encode(examples, Vocabulary.All, ScalarType.Float32, Device);
+        return GradientComputation.Compute(Network, batch, update, Memory);
+    }
+
+    public void Dispose() => Network.Dispose();
+}
