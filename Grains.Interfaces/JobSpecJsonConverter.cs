@@ -88,7 +88,7 @@ public sealed class JobSpecJsonConverter : JsonConverter<JobSpec>
         switch (reader.TokenType)
         {
             case JsonTokenType.String: return reader.GetString()!;
-            case JsonTokenType.Number: return Encoding(reader);
+            case JsonTokenType.Number: return RawText(reader);
             case JsonTokenType.True: return "true";
             case JsonTokenType.False: return "false";
             case JsonTokenType.StartArray:
@@ -99,7 +99,7 @@ public sealed class JobSpecJsonConverter : JsonConverter<JobSpec>
         }
     }
 
-    static string Encoding(Utf8JsonReader reader) => System.Text.Encoding.UTF8.GetString(reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan);
+    static string RawText(Utf8JsonReader reader) => System.Text.Encoding.UTF8.GetString(reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan);
 
     static int? Integer(ref Utf8JsonReader reader, string name) => reader.TokenType switch
     {

@@ -284,9 +284,12 @@ public static class GradientAverage
 
         using var scope = NewDisposeScope();
         double total = gradients.Sum(g => (double)g.ExampleCount);
-        var sum = ParameterVector.FromBytes(gradients[0].Gradient).mul_(gradients[0].ExampleCount / total);
-        foreach (var (gradient, count) in gradients.Skip(1))
-            sum.add_(ParameterVector.FromBytes(gradient), count / total);
-        return sum.to(ScalarType.Float32, device ?? CPU).MoveToOuterDisposeScope();
+        Tensor? sum = null;
+        foreach (var (gradient, count) in gradients)
+        {
+            using var share = (count / total).ToScalar();
+            sum = sum is null ? ParameterVector.FromBytes(gradient).mul_(share) : sum.add_(ParameterVector.FromBytes(gradient), share);
+        }
+        return sum!.to(ScalarType.Float32, device ?? CPU).MoveToOuterDisposeScope();
     }
 }

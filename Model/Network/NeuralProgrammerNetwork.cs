@@ -84,7 +84,7 @@ public sealed class NeuralProgrammerNetwork : nn.Module<EncodedBatch, Selection,
         {
             history = history_rnn.forward(context, history);
             var (operationLogits, columnLogits) = select(history);
-            columnLogits = columnLogits.masked_fill(columnPadding, double.NegativeInfinity);
+            columnLogits = columnLogits.masked_fill(columnPadding, Scalars.NegativeInfinity);
             var alphaOperation = hard ? Pivot.OneHotArgmax(operationLogits) : Softmax(operationLogits, temperature);
             var alphaColumn = hard ? Pivot.OneHotArgmax(columnLogits) : Softmax(columnLogits, temperature);
 
@@ -130,8 +130,8 @@ public sealed class NeuralProgrammerNetwork : nn.Module<EncodedBatch, Selection,
         // log β of the greater and lesser pivots, [B, 2, N], picked per slot, [S, 2].
         var pivotLog = stack([Pivot.Logits(numberStates, u[Combination.OperationIndex(Operation.Greater)], batch.NumberMask),
                               Pivot.Logits(numberStates, u[Combination.OperationIndex(Operation.Lesser)], batch.NumberMask)], 1).log_softmax(2);
-        var pivotPicked = pivotLog.index_select(0, programs.SlotExamples).gather(2, programs.Pivots.clamp_min(0).unsqueeze(2)).squeeze(2);
-        var total = where(programs.Pivots >= 0, pivotPicked, zeros_like(pivotPicked)).sum(1);
+        var pivotPicked = pivotLog.index_select(0, programs.SlotExamples).gather(2, programs.Pivots.clamp_min(Scalars.Zero).unsqueeze(2)).squeeze(2);
+        var total = where(programs.Pivots >= Scalars.Zero, pivotPicked, zeros_like(pivotPicked)).sum(1);
 
         // One row per distinct prefix (ProgramTargets): h_t, then the selector's logits, then each slot's move at t.
         Tensor? history = null, previousColumnLogits = null;
@@ -150,7 +150,7 @@ public sealed class NeuralProgrammerNetwork : nn.Module<EncodedBatch, Selection,
                 var parents = programs.RowParents[step];
                 var moveColumns = programs.RowColumns[step];
                 // Where the move takes no column, the history is fed the argmax column, as at inference.
-                var column = where(moveColumns >= 0, moveColumns, previousColumnLogits!.index_select(0, parents).argmax(1));
+                var column = where(moveColumns >= Scalars.Zero, moveColumns, previousColumnLogits!.index_select(0, parents).argmax(1));
                 context = cat([u.index_select(0, programs.RowOperations[step]),
                                rowColumns.gather(1, column.view(-1, 1, 1).expand(-1, 1, d)).squeeze(1)], 1);
                 history = history!.index_select(0, parents);
@@ -158,17 +158,17 @@ public sealed class NeuralProgrammerNetwork : nn.Module<EncodedBatch, Selection,
             history = history_rnn.forward(context, history);
             var select = Select(question.index_select(0, examples), wordStates.index_select(0, examples), batch.WordMask.index_select(0, examples), rowColumns);
             var (operationLogits, columnLogits) = select(history);
-            columnLogits = columnLogits.masked_fill(batch.ColumnMask.index_select(0, examples).logical_not(), double.NegativeInfinity);
+            columnLogits = columnLogits.masked_fill(batch.ColumnMask.index_select(0, examples).logical_not(), Scalars.NegativeInfinity);
 
             var rows = programs.SlotRows[step];
             var operation = programs.Operations[.., step];
             var slotColumn = programs.Columns[.., step];
-            var columnLog = columnLogits.log_softmax(1).index_select(0, rows).gather(1, slotColumn.clamp_min(0).unsqueeze(1)).squeeze(1);
+            var columnLog = columnLogits.log_softmax(1).index_select(0, rows).gather(1, slotColumn.clamp_min(Scalars.Zero).unsqueeze(1)).squeeze(1);
             total = total + operationLogits.log_softmax(1).index_select(0, rows).gather(1, operation.unsqueeze(1)).squeeze(1)
-                          + where(slotColumn >= 0, columnLog, zeros_like(columnLog));
+                          + where(slotColumn >= Scalars.Zero, columnLog, zeros_like(columnLog));
             previousColumnLogits = columnLogits;
         }
-        return full(b * k, double.NegativeInfinity, dtype: total.dtype, device: total.device)
+        return full(b * k, Scalars.NegativeInfinity, dtype: total.dtype, device: total.device)
             .index_copy(0, programs.Slots, total).view(b, k).MoveToOuterDisposeScope();
     }
 
@@ -186,5 +186,10 @@ public sealed class NeuralProgrammerNetwork : nn.Module<EncodedBatch, Selection,
             ? selector.ForQuestion(question, operation_embeddings, columns)
             : history => selector.forward(question_attention.forward(question, wordStates, wordMask, history), history, operation_embeddings, columns);
 
-    static Tensor Softmax(Tensor logits, double temperature) => (temperature == 1 ? logits : logits / temperature).softmax(1);
+    static Tensor Softmax(Tensor logits, double temperature)
+    {
+        if (temperature == 1) return logits.softmax(1);
+        using var scale = temperature.ToScalar();
+        return (logits / scale).softmax(1);
+    }
 }

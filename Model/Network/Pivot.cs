@@ -21,7 +21,7 @@ public static class Pivot
 
     /// <summary>Z·u, −∞ where there is no number, [B, N].</summary>
     public static Tensor Logits(Tensor numberStates, Tensor operation, Tensor numberMask) =>
-        numberStates.matmul(operation).masked_fill(numberMask.logical_not(), double.NegativeInfinity);
+        numberStates.matmul(operation).masked_fill(numberMask.logical_not(), Scalars.NegativeInfinity);
 
     /// <summary>Σ_k β(k) qn_k, [B].</summary>
     public static Tensor Value(Tensor beta, Tensor numbers) => (beta * numbers).sum(1);

@@ -24,7 +24,7 @@ public sealed class QuestionAttention : nn.Module<Tensor, Tensor, Tensor, Tensor
     /// <param name="history">[B, d] h_t.</param>
     public override Tensor forward(Tensor question, Tensor states, Tensor mask, Tensor history)
     {
-        var scores = states.matmul(history.unsqueeze(2)).squeeze(2).masked_fill(mask == 0, double.NegativeInfinity);
+        var scores = states.matmul(history.unsqueeze(2)).squeeze(2).masked_fill(mask == Scalars.Zero, Scalars.NegativeInfinity);
         var attended = scores.softmax(1).unsqueeze(1).matmul(states).squeeze(1);
         return tanh(W_attention.forward(cat([question, attended], 1)));
     }

@@ -43,7 +43,7 @@ public sealed class QuestionRnn : nn.Module<Tensor, Tensor, (Tensor Question, Te
         long batch = words.shape[0], length = words.shape[1], dimension = words.shape[2];
         var recurrent = weight.weight!.narrow(1, 0, dimension).t();
         var inputs = words.matmul(weight.weight!.narrow(1, dimension, dimension).t()).unbind(1);
-        var keep = (mask > 0).unsqueeze(2).unbind(1);
+        var keep = (mask > Scalars.Zero).unsqueeze(2).unbind(1);
         var z = zeros(batch, dimension, words.dtype, words.device);
         var states = new Tensor[length + 1];
         states[0] = z;

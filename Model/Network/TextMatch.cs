@@ -24,12 +24,12 @@ public static class TextMatch
     {
         var cellMask = rowMask.unsqueeze(2) * textColumns.unsqueeze(1);                                // [B, M, C]
         var relevance = (cells * question.view(question.shape[0], 1, 1, -1)).sum(3).sigmoid() * cellMask;
-        var rows = rowMask.sum(1).clamp_min(1).view(-1, 1, 1);
+        var rows = rowMask.sum(1).clamp_min(Scalars.One).view(-1, 1, 1);
         var d = (relevance.unsqueeze(3) * cells).sum(1) / rows;                                        // [B, C, d]
         var e = d + columns;
-        var scores = e.matmul(states.transpose(1, 2)).masked_fill(wordMask.unsqueeze(1) == 0, double.NegativeInfinity);
+        var scores = e.matmul(states.transpose(1, 2)).masked_fill(wordMask.unsqueeze(1) == Scalars.Zero, Scalars.NegativeInfinity);
         var g = scores.softmax(2).matmul(states);                                                       // [B, C, d]
         var logits = (cells * g.unsqueeze(1)).sum(3);
-        return (hard ? (logits > 0).to(cells.dtype) : logits.sigmoid()) * cellMask;
+        return (hard ? (logits > Scalars.Zero).to(cells.dtype) : logits.sigmoid()) * cellMask;
     }
 }

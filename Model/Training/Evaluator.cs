@@ -1,3 +1,4 @@
+using TorchSharp;
 using NeuralProgrammer.Model.Data;
 using NeuralProgrammer.Model.Network;
 using static TorchSharp.torch;
@@ -59,7 +60,7 @@ public static class Evaluator
         var scalars = output.ScalarAnswer.to(ScalarType.Float64).cpu().data<double>().ToArray();
         var greater = output.GreaterPivot.to(ScalarType.Float64).cpu().data<double>().ToArray();
         var lesser = output.LesserPivot.to(ScalarType.Float64).cpu().data<double>().ToArray();
-        var lookup = (output.LookupAnswer > 0.5).cpu().data<bool>().ToArray();
+        var lookup = (output.LookupAnswer > Scalars.Half).cpu().data<bool>().ToArray();
         long m = output.LookupAnswer.shape[1], c = output.LookupAnswer.shape[2];
 
         for (int i = 0; i < batch.Size; i++)

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NeuralProgrammer.Model.Training;
@@ -19,7 +20,8 @@ public sealed class GradientNoise(HyperParameters hyperParameters, long seed, lo
         double sigma = StandardDeviation(update);
         if (sigma <= 0) return 0;
         using var noise = Draw(update, gradient.shape, gradient.dtype, gradient.device);
-        gradient.add_(noise, sigma);
+        using var scale = sigma.ToScalar();
+        gradient.add_(noise, scale);
         return sigma;
     }
 
@@ -27,7 +29,9 @@ public sealed class GradientNoise(HyperParameters hyperParameters, long seed, lo
     public double AddTo(Tensor gradient, long update, Tensor drawn)
     {
         double sigma = StandardDeviation(update);
-        if (sigma > 0) gradient.add_(drawn, sigma);
+        if (sigma <= 0) return sigma;
+        using var scale = sigma.ToScalar();
+        gradient.add_(drawn, scale);
         return sigma;
     }
 

@@ -1,3 +1,4 @@
+using TorchSharp;
 using NeuralProgrammer.Model.Network;
 using static TorchSharp.torch;
 
@@ -8,6 +9,8 @@ public static class Loss
 {
     /// <summary>Keeps log p and log(1−p) finite in the lookup loss.</summary>
     public const double LookupClamp = 1e-6;
+    static readonly Scalar LookupMin = LookupClamp.ToScalar(), LookupMax = (1 - LookupClamp).ToScalar();
+    static readonly Scalar EmptySlotLogLikelihood = (-1e9).ToScalar(), EntropyFloor = 1e-12.ToScalar();
 
     /// <summary>
     /// (1/N) Σ_k ([scalar_k]·Huber_δ(|scalar_answer_T − y|) + [lookup_k]·λ·L_lookup), with
@@ -15,16 +18,19 @@ public static class Loss
     /// </summary>
     public static Tensor Compute(NetworkOutput output, EncodedBatch batch, double huberDelta, double lookupWeight)
     {
+        using var delta = huberDelta.ToScalar();
+        using var halfDeltaSquared = (0.5 * huberDelta * huberDelta).ToScalar();
+        using var lookupScale = lookupWeight.ToScalar();
         var error = (output.ScalarAnswer - batch.ScalarTarget).abs();
-        var huber = where(error <= huberDelta, 0.5 * error * error, huberDelta * error - 0.5 * huberDelta * huberDelta);
+        var huber = where(error <= delta, Scalars.Half * error * error, delta * error - halfDeltaSquared);
 
         var cells = batch.RowMask.unsqueeze(2) * batch.ColumnMask.to(batch.RowMask.dtype).unsqueeze(1);
-        var p = output.LookupAnswer.clamp(LookupClamp, 1 - LookupClamp);
+        var p = output.LookupAnswer.clamp(LookupMin, LookupMax);
         var y = batch.LookupTarget;
-        var crossEntropy = -(y * p.log() + (1 - y) * (1 - p).log()) * cells;
+        var crossEntropy = -(y * p.log() + (Scalars.OneReal - y) * (Scalars.OneReal - p).log()) * cells;
         var lookup = crossEntropy.sum([1, 2]) / cells.sum([1, 2]);
 
-        return (batch.IsScalar * huber + batch.IsLookup * lookupWeight * lookup).mean();
+        return (batch.IsScalar * huber + batch.IsLookup * lookupScale * lookup).mean();
     }
 
     /// <summary>
@@ -36,7 +42,7 @@ public static class Loss
     public static Tensor ProgramMemory(Tensor logLikelihood, Tensor mask)
     {
         // A finite fill keeps examples without programs free of NaN gradients (they are zeroed by where).
-        var logMarginal = logLikelihood.masked_fill(mask.logical_not(), -1e9).logsumexp(1);
+        var logMarginal = logLikelihood.masked_fill(mask.logical_not(), EmptySlotLogLikelihood).logsumexp(1);
         return where(mask.any(1), -logMarginal, zeros_like(logMarginal)).mean();
     }
 
@@ -44,6 +50,6 @@ public static class Loss
     public static Tensor OperationEntropy(NetworkOutput output)
     {
         var alpha = output.OperationWeights;
-        return -(alpha * alpha.clamp_min(1e-12).log()).sum(2).mean();
+        return -(alpha * alpha.clamp_min(EntropyFloor).log()).sum(2).mean();
     }
 }

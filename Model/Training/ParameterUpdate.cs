@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NeuralProgrammer.Model.Training;
@@ -54,7 +55,10 @@ public sealed class ParameterUpdate : IDisposable
 
         double norm = gradient.norm().to(ScalarType.Float64).item<double>();
         if (hyperParameters.ClipNorm > 0 && norm > hyperParameters.ClipNorm)
-            gradient.mul_(hyperParameters.ClipNorm / norm);
+        {
+            using var clip = (hyperParameters.ClipNorm / norm).ToScalar();
+            gradient.mul_(clip);
+        }
         timings?.AddClip(clock.Elapsed);
 
         clock.Restart();
@@ -71,11 +75,14 @@ public sealed class ParameterUpdate : IDisposable
         clock.Restart();
         long t = Updates + 1;
         double beta1 = hyperParameters.Beta1, beta2 = hyperParameters.Beta2;
-        FirstMoment.mul_(beta1).add_(gradient, 1 - beta1);
-        SecondMoment.mul_(beta2).addcmul_(gradient, gradient, 1 - beta2);
         double correction1 = 1 - Math.Pow(beta1, t), correction2 = 1 - Math.Pow(beta2, t);
-        var denominator = (SecondMoment.sqrt() / Math.Sqrt(correction2)).add_(hyperParameters.Epsilon);
-        Weights.addcdiv_(FirstMoment, denominator, -LearningRate(Updates) / correction1);
+        using Scalar b1 = beta1.ToScalar(), oneMinusB1 = (1 - beta1).ToScalar(), b2 = beta2.ToScalar(), oneMinusB2 = (1 - beta2).ToScalar(),
+            rootCorrection2 = Math.Sqrt(correction2).ToScalar(), epsilon = hyperParameters.Epsilon.ToScalar(),
+            step = (-LearningRate(Updates) / correction1).ToScalar();
+        FirstMoment.mul_(b1).add_(gradient, oneMinusB1);
+        SecondMoment.mul_(b2).addcmul_(gradient, gradient, oneMinusB2);
+        var denominator = (SecondMoment.sqrt() / rootCorrection2).add_(epsilon);
+        Weights.addcdiv_(FirstMoment, denominator, step);
         Updates = t;
         timings?.AddOptimizer(clock.Elapsed);
         return new UpdateStatistics(norm, sigma);
