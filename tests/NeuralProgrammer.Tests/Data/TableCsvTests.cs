@@ -24,12 +24,21 @@ public class TableCsvTests
     }
 
     [Fact]
-    public void AColumnWithOneNonNumberIsText()
+    public void AWordAmongNumbersIsRefusedNamingItsLineAndColumn()
     {
-        var table = TableCsv.Parse("A,B\n1,2\nx,3\n");
-        Assert.True(table.Column("A").IsText);
-        Assert.Equal(["1", "x"], table.Column("A").Words!);
-        Assert.False(table.Column("B").IsText);
+        var error = Assert.Throws<TableFormatException>(() => TableCsv.Parse("A,B\n1,2\nx,3\n"));
+        Assert.Equal(3, error.Line);
+        Assert.Equal("A", error.Column);
+        Assert.Contains("Line 3, column 'A': 'x' is not a number", error.Message);
+        Assert.Contains("1 of the column's 2 cells", error.Message);
+    }
+
+    [Fact]
+    public void AColumnOfMostlyWordsIsTextNumbersIncluded()
+    {
+        var table = TableCsv.Parse("team,wins\nLakers,3\n76,4\nBulls,5\n");
+        Assert.Equal(["Lakers", "76", "Bulls"], table.Column("team").Words!);
+        Assert.Equal([3.0, 4, 5], table.Column("wins").Numbers!);
     }
 
     [Fact]
