@@ -52,7 +52,7 @@ public static partial class NumberText
         if (g["open"].Success || g["sign"].Value == "-" || g["sign2"].Value == "-") value = -value;
         if (!(Math.Abs(value) <= Largest))
         {
-            (value, problem) = (0, "is beyond ±3.4e38, the largest magnitude the model computes with (float32)");
+            (value, problem) = (0, "is beyond ±3.4e38, the largest magnitude the model computes with (float32): write it in larger units");
             return false;
         }
         unit = g["lead"].Success ? g["lead"].Value : g["trail"].Value;
