@@ -24,6 +24,64 @@ public class QuestionTextTests
     }
 
     [Theory]
+    [InlineData("1,234.5", 1234.5)]
+    [InlineData("-3e2", -300)]
+    [InlineData("1.5E-1", 0.15)]
+    [InlineData("7%", 7)]
+    [InlineData("$5", 5)]
+    [InlineData("-$4", -4)]
+    [InlineData("($4)", -4)]
+    [InlineData("3€", 3)]
+    [InlineData("£1,000", 1000)]
+    [InlineData("+2", 2)]
+    [InlineData(".5", 0.5)]
+    public void ReadsNumbersInTheUsualForms(string token, double expected)
+    {
+        var question = QuestionText.Parse($"greater {token} price");
+        Assert.Equal(["greater", "price"], question.Words);
+        Assert.Equal([expected], question.Numbers);
+        Assert.Equal([0], question.NumberPositions);
+    }
+
+    [Theory]
+    [InlineData("word:2")]
+    [InlineData("NaN")]
+    [InlineData("Inf")]
+    [InlineData("A1")]
+    [InlineData("e5")]
+    [InlineData("2024-01-05")]
+    [InlineData("$")]
+    public void TokensThatAreNotNumbersStayWords(string token)
+    {
+        var question = QuestionText.Parse($"count {token}");
+        Assert.Equal(["count", token], question.Words);
+        Assert.Empty(question.Numbers);
+    }
+
+    [Theory]
+    [InlineData("1,23", "comma must group digits in threes")]
+    [InlineData("1e39", "beyond ±3.4e38")]
+    [InlineData("-1e39", "float32")]
+    [InlineData("1.2.3", "accepted form")]
+    [InlineData("($4", "parenthesis")]
+    [InlineData("--4", "accepted form")]
+    [InlineData("$4€", "more than one sign, unit")]
+    public void ANumberTheModelCannotUseIsRefusedByName(string token, string reason)
+    {
+        var error = Assert.Throws<FormatException>(() => QuestionText.Parse($"greater {token} price"));
+        Assert.Contains($"'{token}'", error.Message);
+        Assert.Contains(reason, error.Message);
+    }
+
+    [Fact]
+    public void APercentageComparesWithTheTablesPercentages()
+    {
+        var cells = TableCsv.Parse("rate\n5%\n7%\n9%\n").Column("rate").Numbers!;
+        var pivot = QuestionText.Parse("greater 7% rate").Numbers.Single();
+        Assert.Equal([9.0], cells.Where(cell => cell > pivot));
+    }
+
+    [Theory]
     [InlineData(DatasetVariant.SingleColumn)]
     [InlineData(DatasetVariant.Columns10)]
     [InlineData(DatasetVariant.WordVariability5)]
