@@ -111,6 +111,21 @@ public sealed class FaultInjectionFilter : IIncomingGrainCallFilter
 public static class Jobs
 {
     /// <summary>
+    /// Status calls interleave with a job's steps (<see cref="Orleans.Concurrency.AlwaysInterleaveAttribute"/>): one
+    /// answers at the loop's next await, not after the slice of steps in flight (TrainingJobOptions.Slice, 250 ms), which
+    /// would put the median wait near half a slice. So the median is the test; the slowest call only guards against a
+    /// hang, because on a loaded machine one call may wait a second for a thread (1,006 and 1,426 ms were seen).
+    /// </summary>
+    public static void AssertStatusAnsweredBetweenSteps(IReadOnlyList<TimeSpan> latencies)
+    {
+        Assert.NotEmpty(latencies);
+        var (median, slowest) = (latencies.Order().ElementAt(latencies.Count / 2), latencies.Max());
+        var figures = $"{latencies.Count} status calls: median {median.TotalMilliseconds:F0} ms, slowest {slowest.TotalMilliseconds:F0} ms";
+        Assert.True(median < TimeSpan.FromMilliseconds(100), figures);
+        Assert.True(slowest < TimeSpan.FromSeconds(10), figures);
+    }
+
+    /// <summary>
     /// Polls the job's status until it is no longer running. <paramref name="tolerateErrors"/>: a status call that
     /// fails (the job's silo was just killed) is retried rather than thrown.
     /// </summary>
