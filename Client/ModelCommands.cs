@@ -3,6 +3,8 @@ using NeuralProgrammer.Model.Data;
 using NeuralProgrammer.Model.Network;
 using NeuralProgrammer.Model.Training;
 using Spectre.Console;
+using TorchSharp;
+using static TorchSharp.torch;
 using Table = NeuralProgrammer.Model.Data.Table;
 
 namespace NeuralProgrammer.Client;
@@ -20,36 +22,37 @@ public static class ModelCommands
         var command = new Command("ask", "Answer a question about a CSV table with a trained model, showing the induced program") { model, table, question };
         command.SetAction((parse, _) => Cli.Run(() =>
         {
-            var (network, _) = Checkpoint.LoadNetwork(parse.GetValue(model)!);
+            var (network, header) = Checkpoint.LoadNetwork(parse.GetValue(model)!);
             using (network)
             {
-                var prediction = Answer(network, TableCsv.Read(parse.GetValue(table)!), parse.GetValue(question)!);
-                PrintAnswer(prediction);
+                var link = SchemaLink.Create(TableCsv.Read(parse.GetValue(table)!), parse.GetValue(question)!, header.Spec.Variant);
+                foreach (var warning in link.Warnings) AnsiConsole.MarkupLine($"[yellow]note:[/] {Markup.Escape(warning)}");
+                PrintAnswer(Answer(network, link), link);
             }
         }));
         return command;
     }
 
-    /// <summary>The model's argmax answer to a user's question about a table.</summary>
-    public static Prediction Answer(NeuralProgrammerNetwork network, Table table, string text)
+    /// <summary>
+    /// The model's argmax answer to a linked question. The network runs in float64 here, so that a sum or difference
+    /// of a user's values stays exact to the cent up to ±1e6 and beyond (float32 keeps about 7 digits).
+    /// </summary>
+    public static Prediction Answer(NeuralProgrammerNetwork network, SchemaLink link)
     {
-        var question = QuestionText.Parse(text);
-        if (question.Words.Count == 0) throw new ArgumentException("The question has no words.");
-        var unknown = question.Words.Concat(table.Columns.Select(c => c.Name)).Where(w => !Vocabulary.All.Contains(w)).Distinct().ToList();
-        if (unknown.Count > 0)
-            AnsiConsole.MarkupLine($"[yellow]not in the model's vocabulary (read as <unk>):[/] {Markup.Escape(string.Join(", ", unknown))}");
-        var example = new Example(table, question, new ScalarAnswer(double.NaN), "user question", TemplateCategory.Aggregation);
+        network.to(ScalarType.Float64);
+        var example = new Example(link.Table, link.Question, new ScalarAnswer(double.NaN), "user question", TemplateCategory.Aggregation);
         return Evaluator.Predict(network, Vocabulary.All, [example]).Single();
     }
 
-    static void PrintAnswer(Prediction prediction)
+    static void PrintAnswer(Prediction prediction, SchemaLink link)
     {
-        var table = prediction.Example.Table;
+        var table = link.UserTable;
         var steps = new Spectre.Console.Table().Title("Induced program").AddColumn("step").AddColumn("operation").AddColumn("column").AddColumn("pivot");
         for (int i = 0; i < prediction.Program.Steps.Count; i++)
         {
             var step = prediction.Program.Steps[i];
-            steps.AddRow($"{i + 1}", step.Operation.DisplayName(), step.Column ?? "", step.Pivot is { } p ? Question.FormatNumber(p) : "");
+            steps.AddRow($"{i + 1}", step.Operation.DisplayName(), Markup.Escape(step.Column is { } c ? link.UserColumn(c) : ""),
+                step.Pivot is { } p ? Question.FormatNumber(p) : "");
         }
         AnsiConsole.Write(steps);
         switch (prediction.Answer)
