@@ -14,7 +14,7 @@ public static class NpCommand
         JobCommands.Cancel(),
         JobCommands.Result(),
         SweepCommand.Create(),
-        ModelCommands.Ask(),
+        AskCommand.Create(),
         ModelCommands.Eval(),
         ModelCommands.Export(),
         ResultsCommand.Create(),
