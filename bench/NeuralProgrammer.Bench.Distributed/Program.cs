@@ -16,6 +16,7 @@ using TorchSharp;
 // update) and communication (everything else in the step: grain calls, serialization, scheduling), for K = 1, 2, 4
 // workers with a fixed batch per worker, against the single-process trainer on the same total batch.
 // Usage: bench-distributed [--steps 60] [--warmup 10] [--batch-per-worker 50] [--workers 1,2,4] [--dim 256] [--silos 2]
+//        bench-distributed --ask [--clients 8] [--seconds 20]: np ask --job under load (AskBench)
 int steps = ArgValue("--steps", 60);
 int warmup = ArgValue("--warmup", 10);
 int perWorker = ArgValue("--batch-per-worker", 50);
@@ -33,9 +34,9 @@ TrainingSpec Spec(int batch) => new()
 Console.WriteLine($"machine: {Environment.MachineName}, {RuntimeInformation.OSDescription}, {Environment.ProcessorCount} cores; " +
                   $"single column, d = {dimension}, {perWorker} examples per worker, {steps} timed steps after {warmup}");
 
-// Single-process reference first (the compute pool's threads set their own torch thread count when they start).
+// Single-process reference first (skipped by --ask) (the compute pool's threads set their own torch thread count when they start).
 var reference = new Dictionary<int, (Timing OneThread, Timing AllCores)>();
-foreach (var k in workerCounts)
+foreach (var k in args.Contains("--ask") ? [] : workerCounts)
 {
     reference[k] = (SingleProcess(Spec(k * perWorker), 1), SingleProcess(Spec(k * perWorker), Environment.ProcessorCount));
 }
@@ -50,6 +51,11 @@ builder.ConfigureSilo((_, silo) =>
 await using var cluster = builder.Build();
 await cluster.DeployAsync();
 Console.WriteLine($"cluster: {silos} silos in this process; compute pool {ComputePool.Threads} threads x {ComputePool.TorchThreads} torch threads");
+if (args.Contains("--ask"))
+{
+    await AskBench.Run(cluster, ArgValue("--clients", 8), TimeSpan.FromSeconds(ArgValue("--seconds", 20)));
+    return;
+}
 Console.WriteLine();
 Console.WriteLine($"{"K",2} {"batch",6} {"step ms",8} {"compute",8} {"comm",7} {"comm %",7} {"ex/s",7} {"cpu ms",7} {"gc ms",6} {"gen2",5} | single process: ms (ex/s) cpu ms, {Environment.ProcessorCount} threads and 1 thread");
 
