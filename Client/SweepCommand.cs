@@ -30,7 +30,7 @@ public static class SweepCommand
         var dimension = new Option<int?>("--dim") { Description = "Hidden size d of every trial (default: the spec's; the paper: 256)" };
         var evaluateEvery = new Option<int?>("--eval-every") { Description = "Evaluate every trial every N updates (default with --paper: a fifth of --steps)" };
         var testSize = new Option<int?>("--test-size") { Description = "Test examples of every trial" };
-        var output = new Option<string?>("--out") { Description = "Directory for results.csv, results.json and results.png (default runs/<sweep id>)" };
+        var output = new Option<string?>("--out") { Description = "Directory for results.csv, results.json and the pictures, PNG and SVG (default runs/<sweep id>)" };
         var printSpec = new Option<bool>("--print-spec") { Description = "Print the sweep spec as JSON and exit: alone, a commented example to start from; with --paper or --spec, that spec with the options applied" };
 
         var command = new Command("sweep", "Run a hyperparameter sweep as training jobs on the cluster; print the results table and the best trial")
