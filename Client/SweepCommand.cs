@@ -3,18 +3,16 @@ using System.CommandLine;
 using System.Diagnostics;
 using NeuralProgrammer.Grains;
 using NeuralProgrammer.Grains.Sweeps;
-using ScottPlot;
+using NeuralProgrammer.Client.SweepPlots;
 using Spectre.Console;
-using Table = Spectre.Console.Table;
-using TableColumn = Spectre.Console.TableColumn;
 
 namespace NeuralProgrammer.Client;
 
 /// <summary>
 /// <c>np sweep</c>: runs a hyperparameter sweep on the cluster (an embedded in-process silo unless <c>--cluster</c>
 /// names one) — from a JSON spec (<c>--spec</c>) or the paper's own 72 × 3 sweep (<c>--paper</c>) — shows its trials
-/// live, then prints the results table and the best trial and writes <c>results.csv</c>, <c>results.json</c> and
-/// <c>results.png</c>. With only <c>--id</c> it follows a sweep that is already running.
+/// live, then prints the results table and the best trial and writes <c>results.csv</c>, <c>results.json</c> and the
+/// pictures of <see cref="SweepPictures"/>. With only <c>--id</c> it follows a sweep that is already running.
 /// </summary>
 public static class SweepCommand
 {
@@ -32,8 +30,8 @@ public static class SweepCommand
         var dimension = new Option<int?>("--dim") { Description = "Hidden size d of every trial (default: the spec's; the paper: 256)" };
         var evaluateEvery = new Option<int?>("--eval-every") { Description = "Evaluate every trial every N updates (default with --paper: a fifth of --steps)" };
         var testSize = new Option<int?>("--test-size") { Description = "Test examples of every trial" };
-        var output = new Option<string?>("--out") { Description = "Directory for results.csv, results.json and results.png (default runs/<sweep id>)" };
-        var printSpec = new Option<bool>("--print-spec") { Description = "Print the sweep spec as JSON (a starting point for --spec) and exit" };
+        var output = new Option<string?>("--out") { Description = "Directory for results.csv, results.json and the pictures, PNG and SVG (default runs/<sweep id>)" };
+        var printSpec = new Option<bool>("--print-spec") { Description = "Print the sweep spec as JSON and exit: alone, a commented example to start from; with --paper or --spec, that spec with the options applied" };
 
         var command = new Command("sweep", "Run a hyperparameter sweep as training jobs on the cluster; print the results table and the best trial")
         {
@@ -46,6 +44,15 @@ public static class SweepCommand
             if (file is not null && parse.GetValue(paper)) throw new ArgumentException("--spec and --paper: give one of them.");
             if (parse.GetValue(steps) is < 1) throw new ArgumentException($"--steps {parse.GetValue(steps)}: must be at least 1.");
             if (parse.GetValue(concurrency) is < 1) throw new ArgumentException($"--concurrency {parse.GetValue(concurrency)}: must be at least 1.");
+
+            if (parse.GetValue(printSpec) && file is null && !parse.GetValue(paper))
+            {
+                if (parse.GetValue(steps) is not null || parse.GetValue(concurrency) is not null || parse.GetValue(earlyStopping) is not null ||
+                    parse.GetValue(dimension) is not null || parse.GetValue(evaluateEvery) is not null || parse.GetValue(testSize) is not null)
+                    throw new ArgumentException("--print-spec alone prints an example spec; to apply --steps and the like, give --paper or --spec too.");
+                Console.WriteLine(ExampleSweepSpec.Text);
+                return;
+            }
 
             SweepSpec? sweepSpec = null;
             if (file is not null) sweepSpec = SweepFiles.ParseSpec(File.ReadAllText(file), file);
@@ -65,7 +72,6 @@ public static class SweepCommand
                 AnsiConsole.MarkupLine($"[bold]Sweep[/] of {plan.Trials.Count} trials ({plan.Strategy}), {plan.Concurrency} at a time, " +
                                        $"objective {plan.Objective.Name}, early stopping {plan.EarlyStopping.Name}");
             }
-            else if (parse.GetValue(printSpec)) throw new ArgumentException("--print-spec: give --spec or --paper.");
 
             await using var session = await ClusterSession.Open(parse, CancellationToken.None);
             sweepId ??= $"sweep-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Random.Shared.Next(0x10000):x4}";
@@ -84,10 +90,10 @@ public static class SweepCommand
             {
                 if (session.Embedded) await sweep.Cancel(); // the embedded silo ends with this process: stop its trials
                 else AnsiConsole.MarkupLine($"detached; sweep {Markup.Escape(sweepId)} goes on: np sweep --id {Markup.Escape(sweepId)} --cluster {Markup.Escape(parse.GetValue(ClusterSession.ClusterOption)!)}");
-                Report(await sweep.GetResults(), directory, clock.Elapsed);
+                Report(await sweep.GetResults(), directory, clock.Elapsed, SweepPictures.LogScaled(sweepSpec));
                 throw;
             }
-            Report(await sweep.GetResults(), directory, clock.Elapsed);
+            Report(await sweep.GetResults(), directory, clock.Elapsed, SweepPictures.LogScaled(sweepSpec));
         })));
         return command;
     }
@@ -160,8 +166,8 @@ public static class SweepCommand
     static string Show(SweepStatus s, double? value) =>
         value is not { } v ? "" : s.Objective == SweepObjective.Loss ? $"{v:G4}" : $"{100 * v:F1}%";
 
-    /// <summary>Prints the results table and the best trial; writes results.csv, results.json and results.png.</summary>
-    public static void Report(SweepResults results, string directory, TimeSpan elapsed)
+    /// <summary>Prints the results table and the best trial; writes results.csv, results.json and the pictures (<see cref="SweepPictures"/>).</summary>
+    public static void Report(SweepResults results, string directory, TimeSpan elapsed, IReadOnlySet<string>? logScaled = null)
     {
         var s = results.Status;
         // A log or pipe gets 80 columns by default, too narrow for a column per searched field.
@@ -197,9 +203,10 @@ public static class SweepCommand
         else AnsiConsole.MarkupLine("no trial has been evaluated yet");
 
         var (csv, json) = SweepFiles.Write(results, directory);
-        var picture = Path.Combine(directory, "results.png");
-        Plot(results, picture);
-        AnsiConsole.MarkupLine($"results: {Markup.Escape(csv)}, {Markup.Escape(json)}, {Markup.Escape(picture)}");
+        var view = new SweepView(results, logScaled);
+        if (view.Evaluated.Count > 1 && view.Parameters.Count > 0) AnsiConsole.WriteLine(ParameterImportance.Summary(ParameterImportance.Compute(view)));
+        var pictures = SweepPictures.Write(view, directory);
+        AnsiConsole.MarkupLine($"results: {Markup.Escape(string.Join(", ", [csv, json, .. pictures]))} (and each picture as .svg)");
     }
 
     static string StateMarkup(TrialState state) => state switch
@@ -210,36 +217,4 @@ public static class SweepCommand
         TrialState.Running => "[blue]running[/]",
         _ => state.ToString().ToLowerInvariant(),
     };
-
-    /// <summary>Each trial's objective against its number, by state, with the best marked: where the good configurations sit in the grid.</summary>
-    public static void Plot(SweepResults results, string path)
-    {
-        var s = results.Status;
-        bool percent = s.Objective != SweepObjective.Loss;
-        var plot = new Plot();
-        plot.Title($"{s.SweepId}: {s.Objective} per trial");
-        plot.XLabel("trial");
-        plot.YLabel(percent ? $"{s.Objective} (%)" : s.Objective);
-        foreach (var state in new[] { TrialState.Completed, TrialState.StoppedEarly, TrialState.Running, TrialState.Failed, TrialState.Cancelled })
-        {
-            var trials = results.Trials.Where(t => t.State == state && t.Objective is not null).ToList();
-            if (trials.Count == 0) continue;
-            var points = plot.Add.Scatter(trials.Select(t => (double)t.Number).ToArray(), trials.Select(t => (percent ? 100 : 1) * t.Objective!.Value).ToArray());
-            points.LineWidth = 0;
-            points.MarkerSize = 6;
-            points.LegendText = SweepMetrics.StateName(state).Replace('_', ' ');
-        }
-        if (s.Best is { Objective: { } best } b)
-        {
-            var marker = plot.Add.Scatter(new[] { (double)b.Number }, new[] { (percent ? 100 : 1) * best });
-            marker.LineWidth = 0;
-            marker.MarkerSize = 14;
-            marker.MarkerShape = MarkerShape.OpenCircle;
-            marker.LegendText = $"best: trial {b.Number}";
-        }
-        if (percent) plot.Axes.SetLimitsY(0, 105);
-        plot.ShowLegend(Edge.Right); // beside the plot: points can be anywhere
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        plot.SavePng(path, 1000, 500);
-    }
 }

@@ -94,4 +94,20 @@ public sealed class ResultsCommandTests : IDisposable
         Assert.StartsWith($"error: {bad} is not a training result:", outcome.Error);
         Assert.Single(outcome.Error.Trim().Split('\n'));
     }
+
+    [Fact]
+    public async Task ASweepsDirectoryGetsItsPicturesDrawnAgain()
+    {
+        File.Copy(RecordedSweeps.File("sweep-small"), Path.Combine(directory, "results.json"));
+        var outcome = await Np.Run("results", directory);
+        Assert.True(outcome.ExitCode == 0, outcome.Error);
+        Assert.Contains("Sweep small-sweep: 8 trials, 7 evaluated; objective accuracy.", outcome.Output);
+        Assert.Contains("Parameter importance (η² = SS between", outcome.Output);
+        foreach (var name in new[] { "results", "learning-curves", "objective-by-parameter", "parameter-importance" })
+        {
+            Assert.Contains($"![{name}]({Path.Combine(directory, name + ".png")})", outcome.Output);
+            Assert.True(new FileInfo(Path.Combine(directory, name + ".svg")).Length > 1000, name);
+        }
+        Assert.False(File.Exists(Path.Combine(directory, "parallel-coordinates.png"))); // two parameters
+    }
 }

@@ -108,6 +108,27 @@ public sealed class SweepCommandTests(ITestOutputHelper log) : IDisposable
     }
 
     [Fact]
+    public async Task PrintSpecAlonePrintsACommentedExampleThatSpecAccepts()
+    {
+        var outcome = await Np("--print-spec");
+        Assert.Equal(0, outcome.ExitCode);
+        Assert.Contains("// A sweep spec for np sweep --spec", outcome.Output);
+        var plan = SweepPlanner.Plan(SweepFiles.ParseSpec(outcome.Output, "np sweep --print-spec"));
+        Assert.Equal((12, 2, EarlyStoppingRule.Median), (plan.Trials.Count, plan.Concurrency, plan.EarlyStopping.Rule));
+        Assert.All(plan.Trials, t => Assert.Equal((300, 50), (t.Steps, t.EvaluateEvery)));
+
+        // As a file, --spec takes it as printed: the options apply to it and it prints back without comments.
+        var file = Write("example.json", outcome.Output);
+        outcome = await Np("--spec", file, "--steps", "200", "--print-spec");
+        Assert.True(outcome.ExitCode == 0, outcome.Error);
+        Assert.All(SweepPlanner.Plan(SweepFiles.ParseSpec(outcome.Output)).Trials, t => Assert.Equal(200, t.Steps));
+
+        outcome = await Np("--print-spec", "--steps", "200");
+        Assert.Equal(1, outcome.ExitCode);
+        Assert.Equal("error: --print-spec alone prints an example spec; to apply --steps and the like, give --paper or --spec too.", outcome.Error.Trim());
+    }
+
+    [Fact]
     public async Task ASmallSweepRunsOnTheEmbeddedSiloAndWritesItsResults()
     {
         var spec = Write("tiny.json", """
@@ -133,6 +154,9 @@ public sealed class SweepCommandTests(ITestOutputHelper log) : IDisposable
         Assert.Equal(SweepState.Completed, results.Status.State);
         Assert.All(results.Trials, t => Assert.Equal(2, t.Curve.Length));
         Assert.True(new FileInfo(Path.Combine(output, "results.png")).Length > 1000);
+        foreach (var picture in new[] { "learning-curves", "objective-by-parameter", "parameter-importance" })
+            Assert.True(new FileInfo(Path.Combine(output, picture + ".svg")).Length > 1000, picture);
+        Assert.Contains("Parameter importance (η²", outcome.Output);
     }
 
     [Fact]
