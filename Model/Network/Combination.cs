@@ -76,14 +76,29 @@ public sealed class Combination
     /// + α(and)·min(rs_{t-1}, rs_{t-2}) + α(or)·max(rs_{t-1}, rs_{t-2}) + α(reset)·1, on real rows only.
     /// </summary>
     public Tensor RowSelect(Tensor alphaOperation, Tensor alphaColumn, Tensor rowSelect1, Tensor rowSelect2, Tensor rowMask,
-        Tensor greater, Tensor lesser, Tensor? textMatch)
+        Tensor greater, Tensor lesser, Tensor? textMatch) =>
+        RowSelect(alphaOperation, alphaColumn, rowSelect1, rowSelect2, rowMask, ColumnComparisons(greater, lesser, textMatch));
+
+    /// <summary>The same with g, l (and tm) arranged once by <see cref="ColumnComparisons"/>: the forward pass's form.</summary>
+    public Tensor RowSelect(Tensor alphaOperation, Tensor alphaColumn, Tensor rowSelect1, Tensor rowSelect2, Tensor rowMask, Tensor comparisons)
     {
-        if (HasTextMatch != textMatch is not null)
-            throw new ArgumentException(HasTextMatch ? "Text match is an operation here: pass its tm matrix." : "Text match is not an operation here.");
-        var perColumn = stack(textMatch is null ? [greater, lesser] : [greater, lesser, textMatch], 3);             // [B, M, C, K]
-        var columnOutputs = (perColumn * alphaColumn.view(alphaColumn.shape[0], 1, -1, 1)).sum(2) * rowMask.unsqueeze(2);
+        long b = rowSelect1.shape[0], m = rowSelect1.shape[1];
+        var columnOutputs = comparisons.bmm(alphaColumn.unsqueeze(2)).view(b, m, -1) * rowMask.unsqueeze(2);                 // [B, M, K]
         var outputs = cat([columnOutputs, stack([minimum(rowSelect1, rowSelect2), maximum(rowSelect1, rowSelect2), rowMask], 2)], 2);
         var weights = alphaOperation.index_select(1, Indices(alphaOperation.device).Row).unsqueeze(2);
         return outputs.bmm(weights).squeeze(2);
+    }
+
+    /// <summary>
+    /// g, l (and tm), [B, M, C] each, as one [B, M·K, C] matrix per example, so that a step's Σ_j α_col(j)·(…)[i][j]
+    /// is one batched matrix-vector product. They do not change from step to step: the forward pass arranges them
+    /// once, not T times (their copy and the weighted sum were a third of an inference pass at batch 500).
+    /// </summary>
+    public Tensor ColumnComparisons(Tensor greater, Tensor lesser, Tensor? textMatch)
+    {
+        if (HasTextMatch != textMatch is not null)
+            throw new ArgumentException(HasTextMatch ? "Text match is an operation here: pass its tm matrix." : "Text match is not an operation here.");
+        var perColumn = stack(textMatch is null ? [greater, lesser] : [greater, lesser, textMatch], 2);                     // [B, M, K, C]
+        return perColumn.view(perColumn.shape[0], -1, perColumn.shape[3]);
     }
 }

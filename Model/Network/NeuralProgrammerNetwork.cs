@@ -63,8 +63,11 @@ public sealed class NeuralProgrammerNetwork : nn.Module<EncodedBatch, Selection,
         var greaterBeta = Pivot.Attention(numberStates, u[Combination.OperationIndex(Operation.Greater)], batch.NumberMask, hard);
         var lesserBeta = Pivot.Attention(numberStates, u[Combination.OperationIndex(Operation.Lesser)], batch.NumberMask, hard);
         var numericCells = batch.NumericColumns.unsqueeze(1);
-        var greater = Pivot.Compare(batch.Table, batch.Numbers, greaterBeta, true, HyperParameters.Comparison) * numericCells;
-        var lesser = Pivot.Compare(batch.Table, batch.Numbers, lesserBeta, false, HyperParameters.Comparison) * numericCells;
+        // With one-hot β (argmax) the expected comparison Σ_k β(k)·1[cell > qn_k] is exactly 1[cell > the chosen qn]:
+        // the paper's form, one comparison per cell instead of one per cell and number.
+        var comparison = hard ? ComparisonMode.Paper : HyperParameters.Comparison;
+        var greater = Pivot.Compare(batch.Table, batch.Numbers, greaterBeta, true, comparison) * numericCells;
+        var lesser = Pivot.Compare(batch.Table, batch.Numbers, lesserBeta, false, comparison) * numericCells;
         Tensor? textMatch = Combination.OperationIndex(Operation.TextMatch) >= 0
             ? TextMatch.Match(word_embeddings.forward(batch.TextCells), question, columns, wordStates, batch.WordMask, batch.RowMask, batch.TextColumns, hard)
             : null;
@@ -72,27 +75,28 @@ public sealed class NeuralProgrammerNetwork : nn.Module<EncodedBatch, Selection,
         var zero = zeros(b, dtype: batch.Table.dtype);
         var (scalar1, scalar2, scalar3) = (zero, zero, zero);
         var (rowSelect1, rowSelect2) = (batch.RowMask, batch.RowMask);
-        Tensor lookup = zeros_like(batch.Table);
+        Tensor? lookup = null;
         var history = zeros(b, HyperParameters.Dimension, dtype: batch.Table.dtype);
-        var context = zeros(b, 2 * HyperParameters.Dimension, dtype: batch.Table.dtype);
+        var (operationContext, columnContext) = (history, history); // c_1 = 0
         var operationWeights = new Tensor[t];
         var columnWeights = new Tensor[t];
         var columnPadding = batch.ColumnMask.logical_not();
         var select = Select(question, wordStates, batch.WordMask, columns);
+        var comparisons = Combination.ColumnComparisons(greater, lesser, textMatch);
 
         for (int step = 0; step < t; step++)
         {
-            history = history_rnn.forward(context, history);
+            history = history_rnn.forward(operationContext, columnContext, history);
             var (operationLogits, columnLogits) = select(history);
             columnLogits = columnLogits.masked_fill(columnPadding, Scalars.NegativeInfinity);
             var alphaOperation = hard ? Pivot.OneHotArgmax(operationLogits) : Softmax(operationLogits, temperature);
             var alphaColumn = hard ? Pivot.OneHotArgmax(columnLogits) : Softmax(columnLogits, temperature);
 
             var scalar = Combination.ScalarAnswer(alphaOperation, alphaColumn, batch.Table, rowSelect1, scalar1, scalar3);
-            lookup = Combination.LookupAnswer(alphaOperation, alphaColumn, rowSelect1);
-            var rowSelect = Combination.RowSelect(alphaOperation, alphaColumn, rowSelect1, rowSelect2, batch.RowMask, greater, lesser, textMatch);
+            if (step == t - 1) lookup = Combination.LookupAnswer(alphaOperation, alphaColumn, rowSelect1); // only lookup_answer_T is read
+            var rowSelect = Combination.RowSelect(alphaOperation, alphaColumn, rowSelect1, rowSelect2, batch.RowMask, comparisons);
 
-            context = cat([alphaOperation.matmul(u), alphaColumn.unsqueeze(1).matmul(columns).squeeze(1)], 1);
+            (operationContext, columnContext) = (alphaOperation.matmul(u), alphaColumn.unsqueeze(1).matmul(columns).squeeze(1));
             (scalar3, scalar2, scalar1) = (scalar2, scalar1, scalar);
             (rowSelect2, rowSelect1) = (rowSelect1, rowSelect);
             operationWeights[step] = alphaOperation;
@@ -102,7 +106,7 @@ public sealed class NeuralProgrammerNetwork : nn.Module<EncodedBatch, Selection,
         var output = new NetworkOutput
         {
             ScalarAnswer = scalar1,
-            LookupAnswer = lookup,
+            LookupAnswer = lookup!,
             OperationWeights = stack(operationWeights, 1),
             ColumnWeights = stack(columnWeights, 1),
             GreaterPivot = Pivot.Value(greaterBeta, batch.Numbers),
@@ -139,11 +143,11 @@ public sealed class NeuralProgrammerNetwork : nn.Module<EncodedBatch, Selection,
         {
             var examples = programs.RowExamples[step];
             var rowColumns = columns.index_select(0, examples);
-            Tensor context;
+            Tensor operationContext, columnContext;
             if (step == 0)
             {
                 history = zeros(examples.shape[0], d, dtype: question.dtype, device: question.device);
-                context = zeros(examples.shape[0], 2 * d, dtype: question.dtype, device: question.device);
+                (operationContext, columnContext) = (history, history); // c_1 = 0
             }
             else
             {
@@ -151,11 +155,11 @@ public sealed class NeuralProgrammerNetwork : nn.Module<EncodedBatch, Selection,
                 var moveColumns = programs.RowColumns[step];
                 // Where the move takes no column, the history is fed the argmax column, as at inference.
                 var column = where(moveColumns >= Scalars.Zero, moveColumns, previousColumnLogits!.index_select(0, parents).argmax(1));
-                context = cat([u.index_select(0, programs.RowOperations[step]),
-                               rowColumns.gather(1, column.view(-1, 1, 1).expand(-1, 1, d)).squeeze(1)], 1);
+                operationContext = u.index_select(0, programs.RowOperations[step]);
+                columnContext = rowColumns.gather(1, column.view(-1, 1, 1).expand(-1, 1, d)).squeeze(1);
                 history = history!.index_select(0, parents);
             }
-            history = history_rnn.forward(context, history);
+            history = history_rnn.forward(operationContext, columnContext, history);
             var select = Select(question.index_select(0, examples), wordStates.index_select(0, examples), batch.WordMask.index_select(0, examples), rowColumns);
             var (operationLogits, columnLogits) = select(history);
             columnLogits = columnLogits.masked_fill(batch.ColumnMask.index_select(0, examples).logical_not(), Scalars.NegativeInfinity);
@@ -175,7 +179,7 @@ public sealed class NeuralProgrammerNetwork : nn.Module<EncodedBatch, Selection,
     /// <summary>q [B, d], the question states z_1..z_Q [B, Q, d], Z [B, N, d] and P [B, C, d].</summary>
     (Tensor Question, Tensor WordStates, Tensor NumberStates, Tensor Columns) Encode(EncodedBatch batch)
     {
-        var (question, states) = question_rnn.forward(word_embeddings.forward(batch.Words), batch.WordMask);
+        var (question, states) = question_rnn.forward(word_embeddings.weight!, batch.Words, batch.WordMask);
         var numberStates = states.gather(1, batch.NumberPositions.unsqueeze(2).expand(-1, -1, states.shape[2]));
         return (question, states[.., 1..], numberStates, word_embeddings.forward(batch.ColumnNames));
     }

@@ -39,7 +39,7 @@ foreach (var batchSize in batches)
     while (clock.Elapsed.TotalSeconds < seconds || steps < 3) { trainer.Step(timings); steps++; }
     double stepSeconds = clock.Elapsed.TotalSeconds / steps;
 
-    var examples = trainer.TrainingSet.Take(batchSize).ToList();
+    var examples = trainer.TestSet.Take(batchSize).ToList(); // inference on 120-row test tables, as the reference's
     using (var batch = EncodedBatch.Encode(examples, trainer.Vocabulary))
     using (no_grad())
     {
