@@ -18,6 +18,14 @@ public sealed class NetworkOutput : IDisposable
     /// <summary>[B] the lesser pivot.</summary>
     public required Tensor LesserPivot { get; init; }
 
+    /// <summary>Moves every tensor to the dispose scope around the current one; returns this.</summary>
+    public NetworkOutput MoveToOuterDisposeScope()
+    {
+        foreach (var tensor in new[] { ScalarAnswer, LookupAnswer, OperationWeights, ColumnWeights, GreaterPivot, LesserPivot })
+            tensor.MoveToOuterDisposeScope();
+        return this;
+    }
+
     public void Dispose()
     {
         foreach (var tensor in new[] { ScalarAnswer, LookupAnswer, OperationWeights, ColumnWeights, GreaterPivot, LesserPivot })

@@ -53,11 +53,18 @@ public sealed class NeuralProgrammerNetwork : nn.Module<EncodedBatch, Selection,
     public override NetworkOutput forward(EncodedBatch batch, Selection selection)
     {
         using var scope = NewDisposeScope();
+        return forward(batch, selection, Encode(batch)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The forward pass on a batch whose question encoding is given (shared with <see cref="ProgramLogLikelihood"/>).</summary>
+    public NetworkOutput forward(EncodedBatch batch, Selection selection, QuestionEncoding encoding)
+    {
+        using var scope = NewDisposeScope();
         var (b, t) = (batch.Size, HyperParameters.Steps);
         var hard = selection.Hard;
         var temperature = hard ? 1.0 : selection.Temperature;
 
-        var (question, wordStates, numberStates, columns) = Encode(batch);
+        var (question, wordStates, numberStates, columns) = encoding;
         var u = operation_embeddings;
 
         var greaterBeta = Pivot.Attention(numberStates, u[Combination.OperationIndex(Operation.Greater)], batch.NumberMask, hard);
@@ -112,9 +119,7 @@ public sealed class NeuralProgrammerNetwork : nn.Module<EncodedBatch, Selection,
             GreaterPivot = Pivot.Value(greaterBeta, batch.Numbers),
             LesserPivot = Pivot.Value(lesserBeta, batch.Numbers),
         };
-        foreach (var tensor in new[] { output.ScalarAnswer, output.LookupAnswer, output.OperationWeights, output.ColumnWeights, output.GreaterPivot, output.LesserPivot })
-            tensor.MoveToOuterDisposeScope();
-        return output;
+        return output.MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -124,11 +129,14 @@ public sealed class NeuralProgrammerNetwork : nn.Module<EncodedBatch, Selection,
     /// as at inference (1.6). Temperature 1: the likelihood is that of the model argmax inference reads. [B, K], −∞ in
     /// empty slots, which are not computed.
     /// </summary>
-    public Tensor ProgramLogLikelihood(EncodedBatch batch, ProgramTargets programs)
+    public Tensor ProgramLogLikelihood(EncodedBatch batch, ProgramTargets programs) => ProgramLogLikelihood(batch, programs, null);
+
+    /// <summary>The same with the batch's question encoding given: a training step encodes the questions once for the soft pass and this one.</summary>
+    public Tensor ProgramLogLikelihood(EncodedBatch batch, ProgramTargets programs, QuestionEncoding? encoding)
     {
         using var scope = NewDisposeScope();
         long b = batch.Size, k = programs.SlotsPerExample, t = programs.Operations.shape[1], d = HyperParameters.Dimension;
-        var (question, wordStates, numberStates, columns) = Encode(batch);
+        var (question, wordStates, numberStates, columns) = encoding ?? Encode(batch);
         var u = operation_embeddings;
 
         // log β of the greater and lesser pivots, [B, 2, N], picked per slot, [S, 2].
@@ -176,12 +184,12 @@ public sealed class NeuralProgrammerNetwork : nn.Module<EncodedBatch, Selection,
             .index_copy(0, programs.Slots, total).view(b, k).MoveToOuterDisposeScope();
     }
 
-    /// <summary>q [B, d], the question states z_1..z_Q [B, Q, d], Z [B, N, d] and P [B, C, d].</summary>
-    (Tensor Question, Tensor WordStates, Tensor NumberStates, Tensor Columns) Encode(EncodedBatch batch)
+    /// <summary>q [B, d], the question states z_1..z_Q [B, Q, d], Z [B, N, d] and P [B, C, d], in the caller's dispose scope.</summary>
+    public QuestionEncoding Encode(EncodedBatch batch)
     {
         var (question, states) = question_rnn.forward(word_embeddings.weight!, batch.Words, batch.WordMask);
         var numberStates = states.gather(1, batch.NumberPositions.unsqueeze(2).expand(-1, -1, states.shape[2]));
-        return (question, states[.., 1..], numberStates, word_embeddings.forward(batch.ColumnNames));
+        return new QuestionEncoding(question, states[.., 1..], numberStates, word_embeddings.forward(batch.ColumnNames));
     }
 
     /// <summary>The selector's logits as a function of h_t: with question attention when enabled, else with q's share precomputed.</summary>
@@ -197,3 +205,6 @@ public sealed class NeuralProgrammerNetwork : nn.Module<EncodedBatch, Selection,
         return (logits / scale).softmax(1);
     }
 }
+
+/// <summary>What the question RNN and the embeddings give a batch: q [B, d], z_1..z_Q [B, Q, d], Z [B, N, d], P [B, C, d].</summary>
+public readonly record struct QuestionEncoding(Tensor Question, Tensor WordStates, Tensor NumberStates, Tensor Columns);

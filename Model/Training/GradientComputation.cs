@@ -20,14 +20,15 @@ public static class GradientComputation
         using var scope = NewDisposeScope();
         network.train();
         network.zero_grad();
-        using var output = network.forward(batch, Selection.Soft(hyperParameters.TemperatureAt(update)));
+        var encoding = network.Encode(batch); // once for the soft pass and the program memory's
+        using var output = network.forward(batch, Selection.Soft(hyperParameters.TemperatureAt(update)), encoding);
         var loss = Loss.Compute(output, batch, hyperParameters.HuberDelta, hyperParameters.LookupWeight);
         var entropyWeight = hyperParameters.EntropyWeightAt(update);
         var objective = entropyWeight > 0 ? loss - entropyWeight * Loss.OperationEntropy(output) : loss;
         if (memory is not null && hyperParameters.ProgramMemoryWeight > 0)
         {
             using var programs = ProgramTargets.Encode(batch.Examples, memory, hyperParameters.Steps, batch.Words.device);
-            var logLikelihood = network.ProgramLogLikelihood(batch, programs);
+            var logLikelihood = network.ProgramLogLikelihood(batch, programs, encoding);
             objective = objective + hyperParameters.ProgramMemoryWeight * Loss.ProgramMemory(logLikelihood, programs.Mask);
         }
         var forward = clock.Elapsed;
