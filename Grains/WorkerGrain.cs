@@ -1,14 +1,8 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NeuralProgrammer.Model;
-using NeuralProgrammer.Model.Data;
-using NeuralProgrammer.Model.Network;
-using NeuralProgrammer.Model.Programs;
 using NeuralProgrammer.Model.Training;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace NeuralProgrammer.Grains;
 
