@@ -79,11 +79,11 @@ public sealed class NeuralProgrammerNetwork : nn.Module<EncodedBatch, Selection,
             ? TextMatch.Match(word_embeddings.forward(batch.TextCells), question, columns, wordStates, batch.WordMask, batch.RowMask, batch.TextColumns, hard)
             : null;
 
-        var zero = zeros(b, dtype: batch.Table.dtype);
+        var zero = zeros(b, dtype: batch.Table.dtype, device: batch.Table.device);
         var (scalar1, scalar2, scalar3) = (zero, zero, zero);
         var (rowSelect1, rowSelect2) = (batch.RowMask, batch.RowMask);
         Tensor? lookup = null;
-        var history = zeros(b, HyperParameters.Dimension, dtype: batch.Table.dtype);
+        var history = zeros(b, HyperParameters.Dimension, dtype: batch.Table.dtype, device: batch.Table.device);
         var (operationContext, columnContext) = (history, history); // c_1 = 0
         var operationWeights = new Tensor[t];
         var columnWeights = new Tensor[t];
