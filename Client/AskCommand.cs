@@ -150,6 +150,3 @@ public static class AskCommand
         else Console.WriteLine(confidence);
     }
 }
-
-/// <summary>A job's model that cannot answer (the job is unknown, or has no checkpoint yet): a refusal, exit code 1.</summary>
-public sealed class AskRefusedException(string message) : Exception(message);

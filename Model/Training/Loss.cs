@@ -27,7 +27,7 @@ public static class Loss
         var cells = batch.RowMask.unsqueeze(2) * batch.ColumnMask.to(batch.RowMask.dtype).unsqueeze(1);
         var p = output.LookupAnswer.clamp(LookupMin, LookupMax);
         var y = batch.LookupTarget;
-        var crossEntropy = -(y * p.log() + (Scalars.OneReal - y) * (Scalars.OneReal - p).log()) * cells;
+        var crossEntropy = -(y * p.log() + (Scalars.One - y) * (Scalars.One - p).log()) * cells;
         var lookup = crossEntropy.sum([1, 2]) / cells.sum([1, 2]);
 
         return (batch.IsScalar * huber + batch.IsLookup * lookupScale * lookup).mean();
