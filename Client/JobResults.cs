@@ -11,7 +11,11 @@ public static class JobResults
         JobSpecs.ToTrainingSpec(result.Spec), result.Updates, result.ExamplesSeen, result.WallSeconds, result.Accuracy,
         Categories(result.CategoryAccuracy),
         result.Programs.Select(p => new ProgramSample(p.Question, p.Template, p.Program, p.Answer, p.Truth, p.Correct)).ToList(),
-        result.Curve.Select(ToCurvePoint).ToList(), $"cluster job {result.JobId} ({result.Workers} workers)", TorchSharp.torch.get_num_threads());
+        result.Curve.Select(ToCurvePoint).ToList(), $"cluster job {result.JobId} ({result.Workers} workers)", TorchSharp.torch.get_num_threads())
+    {
+        RealDataAccuracy = result.RealDataAccuracy,
+        RealDataCategoryAccuracy = result.RealDataCategoryAccuracy is { } real ? Categories(real) : null,
+    };
 
     /// <summary>Writes the job's last checkpoint as <c>model.ckpt</c> in <paramref name="directory"/>, for np ask/eval/export; null if it has none.</summary>
     public static async Task<string?> SaveModel(ITrainingJobGrain job, JobResult result, string directory)

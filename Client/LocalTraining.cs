@@ -33,7 +33,7 @@ public static class LocalTraining
                     }), checkpoint, cancellation);
                 });
         }
-        return TrainingResult.From(trainer.Spec, trainer.Update.Updates, trainer.Elapsed.TotalSeconds, final!, trainer.Curve);
+        return TrainingResult.From(trainer.Spec, trainer.Update.Updates, trainer.Elapsed.TotalSeconds, final!, trainer.Curve, trainer.EvaluateOnRealData());
     }
 }
 

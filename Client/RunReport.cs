@@ -14,17 +14,24 @@ public static class RunReport
     {
         var table = new Table().Title($"Test accuracy after {result.Updates:N0} updates ({result.ExamplesSeen:N0} examples, {result.WallSeconds:F0} s)")
             .AddColumn("category").AddColumn(new TableColumn("accuracy").RightAligned());
+        var realData = result.RealDataCategoryAccuracy;
+        if (realData is not null) table.AddColumn(new TableColumn("real data").RightAligned());
+        string[] Row(string name, double accuracy, double? real) =>
+            realData is null ? [name, Percent(accuracy)] : [name, Percent(accuracy), real is { } r ? Percent(r) : ""];
         foreach (var (category, accuracy) in result.CategoryAccuracy.OrderBy(p => p.Key))
-            table.AddRow(category.ToString().ToLowerInvariant(), $"{100 * accuracy:F2}%");
-        table.AddRow("[bold]overall[/]", $"[bold]{100 * result.Accuracy:F2}%[/]");
+            table.AddRow(Row(category.ToString().ToLowerInvariant(), accuracy, realData?.TryGetValue(category, out var r) == true ? r : null));
+        table.AddRow(Row("overall", result.Accuracy, result.RealDataAccuracy).Select(cell => $"[bold]{cell}[/]").ToArray());
         AnsiConsole.Write(table);
 
         var programs = new Table().Title("Induced programs (test examples)").AddColumn("question").AddColumn("program").AddColumn("answer").AddColumn("truth");
         foreach (var p in result.Programs)
             programs.AddRow(Markup.Escape(p.Question), Markup.Escape(p.Program), (p.Correct ? "[green]" : "[red]") + Markup.Escape(p.Answer) + "[/]", Markup.Escape(p.Truth));
         AnsiConsole.Write(programs);
-        AnsiConsole.MarkupLine($"accuracy: {100 * result.Accuracy:F2}%");
+        AnsiConsole.MarkupLine($"accuracy: {100 * result.Accuracy:F2}%" +
+            (result.RealDataAccuracy is { } real ? $", on real-data tables (ties, repeated values): {100 * real:F2}%" : ""));
     }
+
+    static string Percent(double accuracy) => $"{100 * accuracy:F2}%";
 
     /// <summary>Writes <c>result.json</c> and <c>curve.png</c> into <paramref name="directory"/>; returns their paths.</summary>
     public static (string Json, string Plot) Write(TrainingResult result, string directory)

@@ -44,6 +44,10 @@ public interface IParameterServerGrain : IGrainWithStringKey
     [Alias("Evaluate")]
     Task<EvaluationReport> Evaluate(int programSamples);
 
+    /// <summary>Hard-selection evaluation of the current weights on the job's real-data test set (ties, repeated values).</summary>
+    [Alias("EvaluateOnRealData")]
+    Task<EvaluationReport> EvaluateOnRealData();
+
     /// <summary>Frees the model and lets the activation go (the job is over).</summary>
     [Alias("Release")]
     Task Release();

@@ -92,4 +92,9 @@ public sealed record JobResult(
     [property: Id(9)] int Workers,
     [property: Id(10)] int Resumes,
     [property: Id(11)] int WorkerRetries,
-    [property: Id(12)] DateTimeOffset Finished);
+    [property: Id(12)] DateTimeOffset Finished)
+{
+    /// <summary>Accuracy on the job's real-data test set, overall and per category; null for results stored before it was measured.</summary>
+    [Id(13)] public double? RealDataAccuracy { get; init; }
+    [Id(14)] public Dictionary<string, double>? RealDataCategoryAccuracy { get; init; }
+}

@@ -6,8 +6,8 @@ namespace NeuralProgrammer.Grains;
 
 /// <summary>
 /// Generated data sets and program memories, shared by the grains of one process: the workers of a job that sit on
-/// the same silo generate its training set (and search its programs) once. Both are functions of (variant, count,
-/// seed, split, categories), so every silo builds the same. Keeps the few most recently used.
+/// the same silo generate its training set (and search its programs) once. Both are functions of the spec
+/// (<see cref="DataSets"/>), so every silo builds the same. Keeps the few most recently used.
 /// </summary>
 static class DatasetCache
 {
@@ -15,24 +15,24 @@ static class DatasetCache
     static readonly object Gate = new();
     static readonly LinkedList<(string Key, Lazy<object> Value)> Entries = new();
 
-    public static IReadOnlyList<Example> Training(TrainingSpec spec) =>
-        Get(spec.Variant, spec.TrainingExamples, spec.Seed, DataSplit.Train, spec.Categories);
+    public static IReadOnlyList<Example> Training(TrainingSpec spec) => Cached(TrainingKey(spec), () => DataSets.Training(spec));
 
     public static IReadOnlyList<Example> Test(TrainingSpec spec) =>
-        Get(spec.Variant, spec.TestExamples, spec.TestSeed, DataSplit.Test, spec.Categories);
+        Cached($"test|{spec.Variant}|{spec.TestExamples}|{spec.TestSeed}|{Categories(spec)}", () => DataSets.Test(spec));
+
+    public static IReadOnlyList<Example> RealDataTest(TrainingSpec spec) =>
+        Cached($"real|{spec.Variant}|{spec.TestExamples}|{spec.RealDataTestSeed}|{Categories(spec)}", () => DataSets.RealDataTest(spec));
 
     /// <summary>The program memory of a spec's training set (null when the spec does not use one).</summary>
     public static ProgramMemory? Memory(TrainingSpec spec, IReadOnlyList<Example> trainingSet) =>
         spec.HyperParameters.ProgramMemoryWeight > 0
-            ? Cached($"memory|{Key(spec.Variant, spec.TrainingExamples, spec.Seed, DataSplit.Train, spec.Categories)}|{spec.HyperParameters.Steps}",
-                () => Replica.CreateMemory(spec, trainingSet)!)
+            ? Cached($"memory|{TrainingKey(spec)}|{spec.HyperParameters.Steps}", () => Replica.CreateMemory(spec, trainingSet)!)
             : null;
 
-    static IReadOnlyList<Example> Get(DatasetVariant variant, int count, int seed, DataSplit split, IReadOnlyList<TemplateCategory>? categories) =>
-        Cached(Key(variant, count, seed, split, categories), () => SyntheticData.Generate(variant, count, seed, split, categories));
+    static string TrainingKey(TrainingSpec spec) =>
+        $"train|{spec.Variant}|{spec.TrainingExamples}|{spec.Seed}|{Categories(spec)}|{spec.RealDataShare:R}";
 
-    static string Key(DatasetVariant variant, int count, int seed, DataSplit split, IReadOnlyList<TemplateCategory>? categories) =>
-        $"{variant}|{count}|{seed}|{split}|{(categories is null ? "*" : string.Join(",", categories))}";
+    static string Categories(TrainingSpec spec) => spec.Categories is null ? "*" : string.Join(",", spec.Categories);
 
     static T Cached<T>(string key, Func<T> create) where T : class
     {

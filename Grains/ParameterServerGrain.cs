@@ -137,7 +137,13 @@ public sealed partial class ParameterServerGrain : Grain, IParameterServerGrain
     public async Task<EvaluationReport> Evaluate(int programSamples)
     {
         var current = server ?? throw NotInitialized();
-        return await ComputePool.Run(() => current.Evaluate(programSamples));
+        return await ComputePool.Run(() => current.Evaluate(DatasetCache.Test(current.Spec), programSamples));
+    }
+
+    public async Task<EvaluationReport> EvaluateOnRealData()
+    {
+        var current = server ?? throw NotInitialized();
+        return await ComputePool.Run(() => current.Evaluate(DatasetCache.RealDataTest(current.Spec), programSamples: 0));
     }
 
     public async Task Release()
@@ -188,6 +194,7 @@ public sealed partial class ParameterServerGrain : Grain, IParameterServerGrain
     sealed class Server : IDisposable
     {
         readonly TrainingSpec spec;
+        public TrainingSpec Spec => spec;
         readonly ParameterUpdate update;
         readonly Device device;
         NeuralProgrammerNetwork? evaluationNetwork;
@@ -242,10 +249,9 @@ public sealed partial class ParameterServerGrain : Grain, IParameterServerGrain
         public ModelCheckpoint Checkpoint() =>
             new(update.Updates, WeightBytes, ParameterVector.ToBytes(update.FirstMoment), ParameterVector.ToBytes(update.SecondMoment));
 
-        public EvaluationReport Evaluate(int programSamples)
+        public EvaluationReport Evaluate(IReadOnlyList<Example> testSet, int programSamples)
         {
             long started = Stopwatch.GetTimestamp();
-            var testSet = DatasetCache.Test(spec);
             if (evaluationNetwork is null)
             {
                 evaluationNetwork = Replica.CreateNetwork(spec);

@@ -333,9 +333,14 @@ public sealed partial class TrainingJobGrain : Grain, ITrainingJobGrain, IRemind
     async Task Complete()
     {
         var evaluation = lastEvaluation ?? await Server.Evaluate(options.ProgramSamples);
+        var realData = await Server.EvaluateOnRealData();
         var finished = DateTimeOffset.UtcNow;
         S.Result = new JobResult(JobId, S.Spec!, update, update * batchSize, (finished - S.Created).TotalSeconds, evaluation.Accuracy,
-            evaluation.CategoryAccuracy, evaluation.Programs, S.Curve.ToArray(), S.Workers, S.Resumes, S.WorkerRetries, finished);
+            evaluation.CategoryAccuracy, evaluation.Programs, S.Curve.ToArray(), S.Workers, S.Resumes, S.WorkerRetries, finished)
+        {
+            RealDataAccuracy = realData.Accuracy,
+            RealDataCategoryAccuracy = realData.CategoryAccuracy,
+        };
         await Finish(JobState.Completed, null);
     }
 

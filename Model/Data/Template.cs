@@ -30,6 +30,9 @@ public sealed record Template(TemplateCategory Category, Condition? Condition, A
     public IEnumerable<string> Columns =>
         (Condition is null ? [] : ColumnsOf(Condition)).Concat(ColumnsOf(Aggregate));
 
+    /// <summary>The numeric column each pivot is compared with, in the order of the pivots.</summary>
+    public IEnumerable<string> PivotColumns => Condition is null ? [] : PivotColumnsOf(Condition);
+
     /// <summary>The concrete question: numbers taken out of the words, each placed after the word to its left.</summary>
     public Question Render(TemplateValues values)
     {
@@ -160,6 +163,13 @@ public sealed record Template(TemplateCategory Category, Condition? Condition, A
         NumberComparison comparison => [comparison.Column],
         WordMatch match => [match.Column],
         LogicalCombination combination => ColumnsOf(combination.First).Concat(ColumnsOf(combination.Second)),
+        _ => [],
+    };
+
+    private static IEnumerable<string> PivotColumnsOf(Condition condition) => condition switch
+    {
+        NumberComparison comparison => [comparison.Column],
+        LogicalCombination combination => PivotColumnsOf(combination.First).Concat(PivotColumnsOf(combination.Second)),
         _ => [],
     };
 

@@ -7,8 +7,9 @@ namespace NeuralProgrammer.Model.Programs;
 /// A memory of programs that answer right (a training aid in the spirit of MAPO, Liang et al. 2018; docs/model.md 1.8b),
 /// built from the training set alone before training: the training examples are grouped by their question's words
 /// and number positions; <see cref="ProgramSearch"/> keeps the programs that answer a group's first few examples
-/// (which rules out coincidences of one table). Built the same way from the
-/// same data, it is the same on every worker.
+/// (which rules out coincidences of one table) and the same examples with ties at their pivots
+/// (<see cref="RealDataTables.WithTiesAtPivots"/>, which rules out programs that count a tie on the wrong side). Built
+/// the same way from the same data, it is the same on every worker.
 /// </summary>
 public sealed class ProgramMemory
 {
@@ -46,8 +47,9 @@ public sealed class ProgramMemory
         var found = new IReadOnlyList<HardProgram>[groups.Count];
         Parallel.For(0, groups.Count, g =>
         {
-            var group = groups[g].Take(1 + Verifications).Select(e => new ProgramExecution(e)).ToList();
-            found[g] = ProgramSearch.Find(group, operations, steps, Size);
+            var examples = groups[g].Take(1 + Verifications).ToList();
+            var tied = examples.Select(RealDataTables.WithTiesAtPivots).OfType<Example>();
+            found[g] = ProgramSearch.Find(examples.Concat(tied).Select(e => new ProgramExecution(e)).ToList(), operations, steps, Size);
         });
         var memory = new Dictionary<string, IReadOnlyList<HardProgram>>();
         int covered = 0;

@@ -33,6 +33,9 @@ public static class RunSettings
         nameof(TrainingSpec.TrainingExamples), "--train-size", 1, int.MaxValue, "Training examples generated once and cycled through", "50,000");
     public static Setting<int> TestExamples { get; } = Integer(Run(s => s.TestExamples, (s, v) => s with { TestExamples = v }),
         nameof(TrainingSpec.TestExamples), "--test-size", 1, int.MaxValue, "Test examples (fresh tables, the paper's test distribution)");
+    public static Setting<double> RealDataShare { get; } = Real(Run(s => s.RealDataShare, (s, v) => s with { RealDataShare = v }),
+        nameof(TrainingSpec.RealDataShare), "--real-data", v => v is >= 0 and <= 1, "must be in [0, 1]",
+        "Share of training tables drawn like real data (repeated values, ties at the pivot), 0 = the paper's tables only", "0");
     public static Setting<int> Seed { get; } = Integer(Run(s => s.Seed, (s, v) => s with { Seed = v }),
         nameof(TrainingSpec.Seed), "--seed", int.MinValue, int.MaxValue, "Seed of data, initial weights, minibatch order and noise");
     public static Setting<int> Steps { get; } = Integer(Run(s => s.Steps, (s, v) => s with { Steps = v }),
@@ -109,7 +112,7 @@ public static class RunSettings
     /// <summary>Every setting, in the order <c>np train</c>'s help and reproducing command lines show them.</summary>
     public static IReadOnlyList<Setting> All { get; } =
     [
-        Seed, Variant, Categories, Steps, BatchSize, TrainingExamples, TestExamples, EvaluateEvery,
+        Seed, Variant, Categories, Steps, BatchSize, TrainingExamples, TestExamples, EvaluateEvery, RealDataShare,
         LearningRate, Epsilon, ClipNorm, HuberDelta, LookupWeight, NoiseEta, NoiseGamma, NoisePer, Comparison,
         SelectorTemperature, TemperatureAnnealSteps, EntropyWeight, EntropyAnnealSteps, ProgramMemoryWeight,
         Dimension, BidirectionalQuestion, QuestionAttention, Device, ProgramSteps, InitScale, Beta1, Beta2, LearningRateHalfLife,

@@ -37,8 +37,8 @@ public sealed class Trainer : IDisposable
     {
         Spec = spec.EnsureValid();
         var device = TorchDevice.Resolve(spec.Device);
-        var trainingSet = SyntheticData.Generate(spec.Variant, spec.TrainingExamples, spec.Seed, DataSplit.Train, spec.Categories);
-        TestSet = SyntheticData.Generate(spec.Variant, spec.TestExamples, spec.TestSeed, DataSplit.Test, spec.Categories);
+        var trainingSet = DataSets.Training(spec);
+        TestSet = DataSets.Test(spec);
         replica = new Replica(spec, trainingSet, Replica.CreateMemory(spec, trainingSet), device);
         Update = Replica.InitialUpdate(spec, device);
         Ledger = new RunLedger(spec.HyperParameters.BatchSize, spec.EvaluateEvery, spec.Steps);
@@ -62,6 +62,9 @@ public sealed class Trainer : IDisposable
     }
 
     public Evaluation Evaluate() => Evaluator.Evaluate(Network, Vocabulary, TestSet);
+
+    /// <summary>The current weights on the real-data test set (<see cref="DataSets.RealDataTest"/>), reported with the final result.</summary>
+    public Evaluation EvaluateOnRealData() => Evaluator.Evaluate(Network, Vocabulary, DataSets.RealDataTest(Spec));
 
     /// <summary>Evaluates now and appends a point to the curve.</summary>
     public CurvePoint Record(Evaluation evaluation)

@@ -33,6 +33,13 @@ public sealed record TrainingResult(
     /// <summary>The commit the code was built from (empty when built outside git).</summary>
     public string Commit { get; init; } = BuildCommit;
 
+    /// <summary>
+    /// Accuracy on the real-data test set (<see cref="DataSets.RealDataTest"/>), overall and per category; null in
+    /// results recorded before it was measured.
+    /// </summary>
+    public double? RealDataAccuracy { get; init; }
+    public IReadOnlyDictionary<TemplateCategory, double>? RealDataCategoryAccuracy { get; init; }
+
     public static string BuildCommit { get; } =
         typeof(TrainingResult).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
             .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion is { } version
@@ -52,8 +59,13 @@ public sealed record TrainingResult(
         return samples.Select(ProgramSample.From).ToList();
     }
 
-    public static TrainingResult From(TrainingSpec spec, long updates, double wallSeconds, Evaluation evaluation, IReadOnlyList<CurvePoint> curve) =>
+    public static TrainingResult From(TrainingSpec spec, long updates, double wallSeconds, Evaluation evaluation, IReadOnlyList<CurvePoint> curve,
+        Evaluation? realData = null) =>
         new(spec, updates, updates * spec.HyperParameters.BatchSize, wallSeconds, evaluation.Accuracy,
             evaluation.AccuracyPerCategory,
-            SamplePrograms(evaluation), curve, Environment.MachineName, TorchSharp.torch.get_num_threads());
+            SamplePrograms(evaluation), curve, Environment.MachineName, TorchSharp.torch.get_num_threads())
+        {
+            RealDataAccuracy = realData?.Accuracy,
+            RealDataCategoryAccuracy = realData?.AccuracyPerCategory,
+        };
 }

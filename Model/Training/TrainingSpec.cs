@@ -16,6 +16,8 @@ public sealed record TrainingSpec
     /// <summary>Only these template categories, or all when null.</summary>
     public IReadOnlyList<TemplateCategory>? Categories { get; init; }
     public int Seed { get; init; } = 1;
+    /// <summary>The share of training tables drawn like real data (ties, repeated values; docs/model.md 1.8c); 0 = the paper's tables only.</summary>
+    public double RealDataShare { get; init; }
     public int Steps { get; init; } = 10_000;
     public int EvaluateEvery { get; init; } = 500;
     public HyperParameters HyperParameters { get; init; } = HyperParameters.Default;
@@ -23,6 +25,9 @@ public sealed record TrainingSpec
 
     /// <summary>The test set's seed: a fresh draw, never overlapping the training stream.</summary>
     public int TestSeed => unchecked(Seed * 7_919 + 104_729);
+
+    /// <summary>The real-data test set's seed, apart from the training stream and the paper's test set.</summary>
+    public int RealDataTestSeed => unchecked(Seed * 7_919 + 1_299_709);
 
     /// <summary>Every problem with this spec, each naming its setting (<see cref="RunSettings"/>); empty when valid.</summary>
     public IReadOnlyList<string> Validate()

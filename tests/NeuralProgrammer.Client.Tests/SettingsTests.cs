@@ -32,6 +32,7 @@ public sealed class SettingsTests
         new("HyperParameters.BatchSize", "--batch 25", """ "HyperParameters": {"BatchSize": 25} """, s => s.HyperParameters.BatchSize == 25, "Spec.HyperParameters.BatchSize", "25"),
         new("TrainingExamples", "--train-size 777", """ "TrainingExamples": 777 """, s => s.TrainingExamples == 777, "Spec.TrainingExamples", "777"),
         new("TestExamples", "--test-size 55", """ "TestExamples": 55 """, s => s.TestExamples == 55, "Spec.TestExamples", "55"),
+        new("RealDataShare", "--real-data 0.3", """ "RealDataShare": 0.3 """, s => s.RealDataShare == 0.3, "Spec.RealDataShare", "0.3"),
         new("EvaluateEvery", "--eval-every 7", """ "EvaluateEvery": 7 """, s => s.EvaluateEvery == 7, "Spec.EvaluateEvery", "7"),
         new("HyperParameters.LearningRate", "--lr 0.003", """ "HyperParameters": {"LearningRate": 0.003} """, s => s.HyperParameters.LearningRate == 0.003, "Spec.HyperParameters.LearningRate", "0.003"),
         new("HyperParameters.Epsilon", "--epsilon 1e-8", """ "HyperParameters": {"Epsilon": 1e-8} """, s => s.HyperParameters.Epsilon == 1e-8, "Spec.HyperParameters.Epsilon", "1E-08"),
@@ -120,6 +121,7 @@ public sealed class SettingsTests
     [InlineData("--variant 7-columns", "--variant '7-columns': unknown dataset variant")]
     [InlineData("--categories logic,geometry", "--categories 'logic,geometry': 'geometry' is not a template category")]
     [InlineData("--dim 0", "--dim 0: must be between 1 and 4096")]
+    [InlineData("--real-data 1.5", "--real-data 1.5: must be in [0, 1]")]
     [InlineData("--bidirectional maybe", "--bidirectional 'maybe': not true or false")]
     public void ABadConsoleValueIsNamedByItsOption(string words, string message)
     {

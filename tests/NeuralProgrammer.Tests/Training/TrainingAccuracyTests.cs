@@ -46,6 +46,8 @@ public class TrainingAccuracyTests
     /// (single-column-memory — paper settings, memory weight 1,000, no gradient noise — stopped at 150 updates), seed 1;
     /// about 15 s. Measured on this test's fresh test set, one thread: 100% in every category on seeds 1–5; the
     /// preset's test accuracy is 100% from update 45 on for all five (<see cref="TrainingPresets.Quickstart"/>).
+    /// The preset draws half its training tables like real data; the same model is also asked to be right on tables
+    /// with ties at the pivot and repeated values.
     /// </summary>
     [Fact]
     public void WithTheProgramMemoryLearnsEverySingleColumnQuestionIncludingDifferences()
@@ -61,5 +63,18 @@ public class TrainingAccuracyTests
         var differences = evaluation.Predictions.Where(p => p.Example.Template.Contains("diff")).ToList();
         Assert.Contains(differences, p => p.Example.Template == "sum diff count" && p.Correct);
         Assert.Contains(differences, p => p.Example.Template == "count diff sum" && p.Correct);
+
+        // Real-data tables (docs/model.md 1.8c): a comparison whose pivot ties with cells is right only if the program
+        // leaves the tied cells out, as the question does (count − greater n would count them as lesser).
+        var realData = Evaluator.Evaluate(trainer.Network, trainer.Vocabulary, SyntheticData.Generate(spec.Variant, 2_000, seed: 525_252, DataSplit.Test, realDataShare: 1));
+        foreach (var category in Enum.GetValues<TemplateCategory>())
+            Assert.True(realData.CategoryAccuracy(category) >= 0.99, $"real data, {category}: {realData.CategoryAccuracy(category):P2}");
+        foreach (var template in new[] { "greater n count", "lesser n count", "greater n sum", "lesser n sum" })
+        {
+            var tied = realData.Predictions.Where(p => p.Example.Template == template && RealDataTables.HasTie(p.Example)).ToList();
+            Assert.True(tied.Count >= 20, $"{template}: only {tied.Count} questions with a tie at the pivot");
+            Assert.True(tied.All(p => p.Correct), $"{template} with ties: {tied.Count(p => !p.Correct)} of {tied.Count} wrong, e.g. " +
+                string.Join("; ", tied.Where(p => !p.Correct).Take(3).Select(p => $"{p.Example.Question.Text}: {p.Program}")));
+        }
     }
 }
