@@ -36,8 +36,8 @@ public static class ResultsTable
     public static string Markdown(IReadOnlyList<Configuration> configurations)
     {
         var text = new StringBuilder()
-            .AppendLine("| variant | paper | ours | seeds ≥ paper | updates (examples) | wall time per run | command |")
-            .AppendLine("|---|---:|---:|---:|---:|---:|---|");
+            .AppendLine("| variant | paper | ours | real data | seeds ≥ paper | updates (examples) | wall time per run | command |")
+            .AppendLine("|---|---:|---:|---:|---:|---:|---:|---|");
         foreach (var c in configurations)
         {
             var paper = c.Variant.PaperAccuracy();
@@ -47,6 +47,7 @@ public static class ResultsTable
                 c.Variant.Name(),
                 Invariant($"{paper:0.0#}"),
                 Invariant($"{accuracies[0]:F2}") + (c.Runs.Count > 1 ? Invariant($" ({accuracies.Min():F2}–{accuracies.Max():F2} over {c.Runs.Count} seeds)") : ""),
+                RealData(c.Runs),
                 $"{accuracies.Count(a => a >= paper)} of {c.Runs.Count}",
                 Invariant($"{c.Lowest.Updates:N0}") + (c.StoppedEarly ? Invariant($" of {c.Lowest.Spec.Steps:N0}") : "") + $" ({Examples(c.Lowest.ExamplesSeen)})",
                 Duration(c.Runs.Average(r => r.WallSeconds)),
@@ -58,6 +59,15 @@ public static class ResultsTable
             .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => $"`{g.Key}` ({g.Count()} run{(g.Count() == 1 ? "" : "s")})");
         return text.AppendLine().AppendLine($"Commits of the runs: {string.Join(", ", commits)}.").ToString();
+    }
+
+    /// <summary>The lowest seed's real-data accuracy and the range over the seeds that measured it; "–" when none did.</summary>
+    static string RealData(IReadOnlyList<TrainingResult> runs)
+    {
+        var measured = runs.Where(r => r.RealDataAccuracy is not null).Select(r => Math.Round(100 * r.RealDataAccuracy!.Value, 2)).ToList();
+        if (measured.Count == 0) return "–";
+        var first = Invariant($"{measured[0]:F2}");
+        return measured.Count > 1 ? first + Invariant($" ({measured.Min():F2}–{measured.Max():F2})") : first;
     }
 
     static string Examples(long count) => count switch
