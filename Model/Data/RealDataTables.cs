@@ -15,8 +15,19 @@ public static class RealDataTables
     /// A column of <paramref name="rows"/> values within ±<paramref name="limit"/>, in one of four styles drawn
     /// uniformly: counts 0..k (k in 3..30), integers over a span of 10–200, measurements to one decimal over a span of
     /// 1–20, or prices with two decimals from a list of 3–15. All four repeat values in tables of 30 or more rows.
+    /// A column is drawn again until it holds at least three distinct values (three prices can leave one out of 30
+    /// rows): with fewer, no pivots make <c>greater n and lesser n</c> select some rows but not all, as logic questions
+    /// must (<see cref="SyntheticData"/>).
     /// </summary>
     public static double[] Column(int rows, double limit, Random random)
+    {
+        double[] column;
+        do column = Styled(rows, limit, random);
+        while (column.Distinct().Count() < 3);
+        return column;
+    }
+
+    static double[] Styled(int rows, double limit, Random random)
     {
         var style = (Style)random.Next(4);
         switch (style)
