@@ -46,8 +46,10 @@ else
   build() { DOCKER_BUILDKIT=1 "$builder" build "$@"; }
 fi
 
-# Inputs that make each output, as one hash: an image whose label np.inputs differs is rebuilt.
-base_inputs=$(echo "bookworm minbase $base_packages $(sha256sum "$0" | cut -c1-12)" | sha256sum | cut -c1-16)
+# Inputs that make each output, as one hash: an image whose label np.inputs differs is rebuilt. The base image's
+# are its recipe: raise base_recipe when make_base changes what goes into the image.
+base_recipe=1
+base_inputs=$(echo "bookworm minbase $base_packages $base_recipe" | sha256sum | cut -c1-16)
 
 make_base() {
   if [ "$(label "$base" np.inputs)" = "$base_inputs" ]; then echo "= $base is up to date"; return; fi
