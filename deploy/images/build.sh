@@ -7,7 +7,8 @@
 #   neural-programmer/prometheus:<version> Prometheus from Debian's package (prometheus.Dockerfile)
 # Needs root (debootstrap), a running Docker engine with a client that can build with BuildKit (Debian's docker.io,
 # or any client with buildx), debootstrap and the .NET SDK. Prints each step's time and each image's size.
-# Work files go to out/images/ (the publish folder, the base image's root filesystem while it is made).
+# Work files go to out/images/ (the publish folder and its bin and obj, the base image's root filesystem while it is
+# made).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -82,9 +83,11 @@ publish_app() {
   start=$(now)
   rm -rf "$publish"
   # On Debian 12 build/TorchSharpNativeFix.targets patches libLibTorchSharp.so in the publish folder, so that it loads
-  # on the Debian base image's libstdc++ too.
-  dotnet publish Client/NeuralProgrammer.Client.csproj -c Release -r linux-x64 --self-contained -o "$publish" \
-    >"$work/publish.log" 2>&1 || fail "dotnet publish failed; its log: $work/publish.log ($(grep -m1 -E 'error' "$work/publish.log"))"
+  # on the Debian base image's libstdc++ too. --artifacts-path: a bin and obj of its own (the restore for linux-x64
+  # rewrites project.assets.json), so that a build of the solution running meanwhile, as under ./test.sh, is not
+  # disturbed.
+  dotnet publish Client/NeuralProgrammer.Client.csproj -c Release -r linux-x64 --self-contained \
+    --artifacts-path "$work/artifacts" -o "$publish" >"$work/publish.log" 2>&1 || fail "dotnet publish failed; its log: $work/publish.log ($(grep -m1 -E 'error' "$work/publish.log"))"
   # A new stamp each time: it is also what the application image's label compares with.
   date +%s%N >"$stamp"
   echo "+ published in $(took "$start") s: $(du -sh "$publish" | cut -f1)"
