@@ -15,6 +15,8 @@ needs=(
   "yamllint yamllint"             # deployment tests: k8s/, docker-compose.yml, deploy/
   "docker-compose docker-compose" # deployment tests: docker-compose config (offline validation, no engine)
   "promtool prometheus"           # deployment and end-to-end tests: promtool check metrics / config, a scraping server
+  "dockerd docker.io"             # deployment tests: the images built and the compose stack run (ContainerStackTests)
+  "debootstrap debootstrap"       # deployment tests: the Debian base image of deploy/images/build.sh
 )
 missing=()
 for need in "${needs[@]}"; do
@@ -54,6 +56,54 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 
+# The container tests (tests/NeuralProgrammer.Deployment.Tests, ContainerStackTests) need a Docker engine and the
+# disk for their images. A daemon this script starts, it stops at the end. When Docker cannot run, the reason goes
+# to the tests in NP_DOCKER_UNAVAILABLE: they fail with it under CI=true and are reported as not run elsewhere.
+docker_pid=
+docker_log=out/dockerd.log
+docker_unavailable() { export NP_DOCKER_UNAVAILABLE="$*"; echo "Docker: $*"; }
+stop_docker() {
+  [ -n "$docker_pid" ] || return 0
+  echo "+ stopping the Docker engine this script started (pid $docker_pid)"
+  kill "$docker_pid" 2>/dev/null
+  for _ in $(seq 60); do kill -0 "$docker_pid" 2>/dev/null || return 0; sleep 0.5; done
+  echo "the Docker engine did not stop within 30 s; its log: $docker_log"
+}
+trap stop_docker EXIT
+start_docker() {
+  # Measured from scratch: the images 1.1 GB and Docker's build cache 0.7 GB (/var/lib/docker), the publish folder
+  # with its bin and obj 2 GB (out/images), the base image's root filesystem 0.3 GB while it is made. 6 GB leaves
+  # room; both are on one file system on CI, and each is checked.
+  local need_mb=6144 dir free_mb
+  for dir in /var/lib "$PWD"; do
+    free_mb=$(df -Pm "$dir" | awk 'NR == 2 { print $4 }')
+    if [ "${free_mb:-0}" -lt "$need_mb" ]; then
+      docker_unavailable "only ${free_mb} MB free on the file system of $dir; the container tests need ${need_mb} MB"; return
+    fi
+  done
+  if docker info >/dev/null 2>&1; then echo "Docker: the engine already runs"; return; fi
+  if [ "$(id -u)" != 0 ]; then docker_unavailable "no Docker engine answers, and only root can start dockerd"; return; fi
+  mkdir -p out
+  # As root a missing containerd is started by dockerd itself. If the engine cannot set up its default bridge
+  # (no bridge or netfilter support in a CI VM's kernel), it runs without one: the tests use the host's network.
+  for options in "" "--bridge=none --iptables=false --ip6tables=false"; do
+    echo "+ dockerd $options &"
+    # shellcheck disable=SC2086 # $options is split into words on purpose
+    dockerd $options >"$docker_log" 2>&1 &
+    docker_pid=$!
+    for _ in $(seq 60); do
+      docker info >/dev/null 2>&1 && return
+      kill -0 "$docker_pid" 2>/dev/null || break
+      sleep 0.5
+    done
+    stop_docker
+    docker_pid=
+  done
+  docker_unavailable "dockerd did not start; its log ($docker_log) ends: $(tail -3 "$docker_log" | tr '\n' ' ')"
+}
+unset NP_DOCKER_UNAVAILABLE
+start_docker
+
 rm -rf TestResults
 echo "+ dotnet test NeuralProgrammer.sln -c Release $*"
 dotnet test NeuralProgrammer.sln -c Release "$@"
@@ -73,6 +123,7 @@ done
 summary="$passed passed, $failed failed"
 [ "$skipped" -gt 0 ] && summary="$summary, $skipped skipped"
 echo
+[ -n "${NP_DOCKER_UNAVAILABLE:-}" ] && echo "The container tests could not use Docker: $NP_DOCKER_UNAVAILABLE"
 echo "$summary"
 if [ "$files" -eq 0 ] || [ $((passed + failed)) -eq 0 ]; then echo "no test ran"; exit 1; fi
 if [ "$failed" -gt 0 ] || [ "$test_exit" -ne 0 ]; then exit 1; fi

@@ -6,11 +6,13 @@ namespace NeuralProgrammer.Deployment.Tests;
 /// <summary>docker-compose.yml, the Prometheus and Grafana files, and the offline validators .ci/run installs.</summary>
 public class ComposeAndLintTests
 {
-    [Fact]
-    public async Task docker_compose_config_accepts_the_compose_file()
+    [Theory]
+    [InlineData("docker-compose.override.yml")]
+    [InlineData("docker-compose.loopback.yml")]
+    public async Task docker_compose_config_accepts_the_compose_file_with_each_override(string @override)
     {
         var compose = Commands.Require("docker-compose", "docker-compose");
-        var result = await Tool.RunAsync(compose, ["-f", "docker-compose.yml", "config", "-q"]);
+        var result = await Tool.RunAsync(compose, ["-f", "docker-compose.yml", "-f", @override, "config", "-q"]);
         Assert.True(result.ExitCode == 0, result.Output);
     }
 
@@ -18,7 +20,7 @@ public class ComposeAndLintTests
     public async Task yamllint_passes_on_k8s_compose_and_deploy()
     {
         var yamllint = Commands.Require("yamllint", "yamllint");
-        var result = await Tool.RunAsync(yamllint, ["--strict", "-c", ".yamllint", "k8s", "docker-compose.yml", "deploy", ".yamllint"]);
+        var result = await Tool.RunAsync(yamllint, ["--strict", "-c", ".yamllint", "k8s", "docker-compose.yml", "docker-compose.override.yml", "docker-compose.loopback.yml", "deploy", ".yamllint"]);
         Assert.True(result.ExitCode == 0, result.Output);
     }
 
@@ -26,8 +28,11 @@ public class ComposeAndLintTests
     public async Task promtool_accepts_the_Prometheus_configuration()
     {
         var promtool = Commands.Require("promtool", "prometheus");
-        var result = await Tool.RunAsync(promtool, ["check", "config", "deploy/prometheus/prometheus.yml"]);
-        Assert.True(result.ExitCode == 0, result.Output);
+        foreach (var file in new[] { "deploy/prometheus/prometheus.yml", "deploy/prometheus/prometheus-loopback.yml" })
+        {
+            var result = await Tool.RunAsync(promtool, ["check", "config", file]);
+            Assert.True(result.ExitCode == 0, result.Output);
+        }
     }
 
     [Fact]
@@ -57,9 +62,13 @@ public class ComposeAndLintTests
             Assert.Contains("checkpoints:/data/checkpoints", silo.List("volumes").Select(v => v?.ToString()));
         }
 
-        // Published ports only on the host's loopback.
-        foreach (var (name, service) in services)
-            foreach (var port in service.At("ports") as List<object?> ?? [])
+        // Published ports only in docker-compose.override.yml (which the loopback override must leave out: Docker
+        // refuses published ports on the host's network), and only on the host's loopback.
+        foreach (var (_, service) in services) Assert.Null(service.At("ports"));
+        var published = Yaml.Load(Repo.Path_("docker-compose.override.yml")).Map("services");
+        Assert.Contains("127.0.0.1:8080:8080", published.Map("silo1").List("ports").Select(p => p?.ToString()));
+        foreach (var (_, service) in published)
+            foreach (var port in service.List("ports"))
                 Assert.StartsWith("127.0.0.1:", port!.ToString(), StringComparison.Ordinal);
 
         var volumes = Compose.File_.Map("volumes").Keys;
@@ -98,6 +107,36 @@ public class ComposeAndLintTests
             Assert.True(Directory.Exists(Repo.Path_(volume.Split(':')[0])), $"grafana mounts missing {volume}");
         var datasource = Assert.Single(Yaml.Load(Repo.Path_("deploy", "grafana", "provisioning", "datasources", "prometheus.yml")).Maps("datasources"));
         Assert.Equal("http://prometheus:9090", datasource.Str("url"));
+    }
+
+    [Fact]
+    public void The_loopback_override_puts_every_started_service_on_the_hosts_loopback_with_ports_of_its_own()
+    {
+        var loopback = Yaml.Load(Repo.Path_("docker-compose.loopback.yml")).Map("services");
+        Assert.Equal(["grafana"], loopback.Map("grafana").List("profiles").Select(p => p!.ToString()));
+        var started = loopback.Where(kv => kv.Key != "grafana").ToList();
+        Assert.Equal(Compose.Services.Keys.Where(k => k != "grafana").Order(), started.Select(kv => kv.Key).Order());
+        foreach (var (name, service) in started)
+        {
+            Assert.Equal("host", service.Str("network_mode"));
+            Assert.True(Compose.Services[name].Str("read_only") == "true" || service.Str("read_only") == "true", $"{name} has a writable root filesystem");
+        }
+
+        var silos = Compose.SiloServices.Select(s => loopback.Map(s).StringMap("environment")).ToList();
+        Assert.All(silos, env => Assert.Equal("127.0.0.1", env["NP_Silo__ListenAddress"]));
+        Assert.All(silos, env => Assert.StartsWith("http://127.0.0.1:", env["ASPNETCORE_URLS"], StringComparison.Ordinal));
+        var ports = silos.SelectMany(env => new[] { env["ASPNETCORE_URLS"].Split(':')[^1], env["NP_Silo__SiloPort"], env["NP_Silo__GatewayPort"] }).ToList();
+        Assert.Equal(ports.Count, ports.Distinct().Count());
+
+        // Redis, the client and Prometheus point at the same loopback addresses.
+        var redisPort = loopback.Map("redis").List("command").Select(c => c!.ToString()!).SkipWhile(c => c != "--port").ElementAt(1);
+        Assert.All(silos, env => Assert.Equal($"127.0.0.1:{redisPort}", env["NP_Cluster__Redis"]));
+        var client = loopback.Map("client").List("command").Select(c => c!.ToString()!).ToList();
+        Assert.Equal($"redis:127.0.0.1:{redisPort}", client[client.IndexOf("--cluster") + 1]);
+        var job = Assert.Single(Yaml.Load(Repo.Path_("deploy", "prometheus", "prometheus-loopback.yml")).Maps("scrape_configs"));
+        Assert.Equal(silos.Select(env => env["ASPNETCORE_URLS"]["http://".Length..]).Order(),
+            job.Maps("static_configs").SelectMany(c => c.List("targets")).Select(t => t!.ToString()!).Order());
+        Assert.Equal(Compose.SiloServices.Order(), job.Maps("static_configs").Select(c => c.Str("labels.service")!).Order());
     }
 
     public static readonly string[] TrainingMetrics =

@@ -87,9 +87,9 @@ public class KubernetesManifestTests
         Assert.Equal(ports["http"].ToString(), annotations["prometheus.io/port"]);
         Assert.Equal(SiloHost.MetricsPath, annotations["prometheus.io/path"]);
 
-        var expose = Dockerfile.Stage("silo").Single(l => l.StartsWith("EXPOSE ")).Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(int.Parse);
+        var expose = Dockerfile.Stage("app").Single(l => l.StartsWith("EXPOSE ")).Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(int.Parse);
         Assert.Equal(ports.Values.Order(), expose.Order());
-        var env = Dockerfile.Env("silo");
+        var env = Dockerfile.Env("app");
         Assert.Equal(ports["http"].ToString(), env["ASPNETCORE_HTTP_PORTS"]);
         Assert.Equal(ports["silo"].ToString(), env["NP_Silo__SiloPort"]);
         Assert.Equal(ports["gateway"].ToString(), env["NP_Silo__GatewayPort"]);
@@ -167,28 +167,33 @@ public class KubernetesManifestTests
     [Fact]
     public void Images_and_tags_agree_with_the_Dockerfile_compose_and_kustomize()
     {
-        var version = Dockerfile.Version;
-        var silo = $"neural-programmer/silo:{version}";
-        var client = $"neural-programmer/client:{version}";
-        Assert.Equal(silo, Silo.Str("image"));
-        foreach (var (owner, container) in Manifests.Containers.Where(c => c.Owner.Kind == "Job"))
-            Assert.Equal(client, container.Str("image"));
+        // One application image: the silo by default, np as the other entrypoint.
+        var image = $"neural-programmer/np:{Dockerfile.Version}";
+        foreach (var (owner, container) in Manifests.Containers.Where(c => c.Container.Str("image")!.StartsWith("neural-programmer/")))
+            Assert.Equal(image, container.Str("image"));
+        Assert.Equal(image, Silo.Str("image"));
         foreach (var dir in new[] { "k8s", "k8s/sweep" })
-            foreach (var image in Manifests.Kustomization(dir).Maps("images"))
-                Assert.Equal(version, image.Str("newTag"));
+            foreach (var entry in Manifests.Kustomization(dir).Maps("images"))
+                Assert.Equal((image.Split(':')[0], Dockerfile.Version), (entry.Str("name"), entry.Str("newTag")));
 
         var compose = Compose.Services;
-        foreach (var name in Compose.SiloServices) Assert.Equal(silo, compose[name].Str("image"));
-        Assert.Equal(client, compose["client"].Str("image"));
-        foreach (var name in Compose.SiloServices) Assert.Equal("silo", compose[name].Str("build.target"));
-        Assert.Equal("client", compose["client"].Str("build.target"));
+        foreach (var name in Compose.SiloServices.Append("client"))
+        {
+            Assert.Equal(image, compose[name].Str("image"));
+            Assert.Equal("app", compose[name].Str("build.target"));
+        }
+        Assert.Equal(["np"], compose["client"].List("entrypoint").Select(e => e!.ToString()));
 
-        // The Ubuntu 24.04 images (GLIBCXX_3.4.32+, for TorchSharp), non-root, with a health check on /healthz.
-        Assert.All(Dockerfile.Froms.Where(f => f.StartsWith("mcr.")), f => Assert.Matches(@"^mcr\.microsoft\.com/dotnet/(sdk|aspnet|runtime):10\.0-noble$", f));
-        foreach (var stage in new[] { "silo", "client" })
-            Assert.Contains("USER $APP_UID", Dockerfile.Stage(stage));
-        Assert.Contains(Dockerfile.Stage("silo"), l => l.StartsWith("HEALTHCHECK") && l.Contains(HealthProbe.Flag));
-        // APP_UID is 1654 in the official .NET images; the pods run as that user.
+        // Base images are build arguments, the official .NET images by default (Ubuntu 24.04: GLIBCXX_3.4.32+, for
+        // TorchSharp); deploy/images/build.sh gives its own Debian image instead.
+        Assert.Equal("mcr.microsoft.com/dotnet/sdk:10.0-noble", Dockerfile.Arg("SDK_IMAGE"));
+        Assert.Equal("mcr.microsoft.com/dotnet/runtime-deps:10.0-noble", Dockerfile.Arg("BASE_IMAGE"));
+        Assert.Equal(["${SDK_IMAGE}", "scratch", "${APP_FILES}", "${BASE_IMAGE}"], Dockerfile.Froms);
+        // Non-root (1654, the official images' user "app"), with a health check on /healthz and the silo as entrypoint.
+        var app = Dockerfile.Stage("app");
+        Assert.Contains("USER 1654:1654", app);
+        Assert.Contains(app, l => l.StartsWith("HEALTHCHECK") && l.Contains(HealthProbe.Flag));
+        Assert.Contains("ENTRYPOINT [\"NeuralProgrammer.Silo\"]", app);
         foreach (var o in Manifests.All.Where(o => o.Kind is "Deployment" or "Job" && o.Doc.Maps("spec.template.spec.containers").Any(c => c.Str("image")!.StartsWith("neural-programmer/"))))
             Assert.Equal("1654", o.Doc.Str("spec.template.spec.securityContext.runAsUser"));
     }
@@ -209,11 +214,12 @@ public class KubernetesManifestTests
                 pending.Push(Path.GetRelativePath(Repo.Root, full).Replace('\\', '/'));
             }
         }
-        var copied = Dockerfile.Stage("restore").Where(l => l.StartsWith("COPY ") && l.EndsWith(".csproj " + l.Split(' ')[^1]))
+        var copied = Dockerfile.Stage("publish").Where(l => l.StartsWith("COPY ") && l.EndsWith(".csproj " + l.Split(' ')[^1]))
             .Select(l => l.Split(' ')[1]).ToHashSet();
         foreach (var project in needed) Assert.True(copied.Contains(project), $"the Dockerfile's restore stage does not COPY {project}");
-        Assert.Contains(Dockerfile.Stage("publish-silo"), l => l.Contains("Silo/NeuralProgrammer.Silo.csproj"));
-        Assert.Contains(Dockerfile.Stage("publish-client"), l => l.Contains("Client/NeuralProgrammer.Client.csproj"));
+        // The client references the silo: its publish holds both programs.
+        Assert.Contains(Dockerfile.Stage("publish"), l => l.StartsWith("RUN dotnet publish Client/NeuralProgrammer.Client.csproj"));
+        Assert.Contains("Silo/NeuralProgrammer.Silo.csproj", needed);
         // The build context keeps what those projects build from.
         var ignored = File.ReadAllLines(Repo.Path_(".dockerignore")).Select(l => l.Trim().TrimEnd('/')).ToHashSet();
         foreach (var dir in needed.Select(p => p.Split('/')[0]).Append("build"))
@@ -270,7 +276,10 @@ static class Dockerfile
     public static IEnumerable<string> Froms => Lines.Where(l => l.StartsWith("FROM ")).Select(l => l.Split(' ')[1]);
 
     /// <summary>The default of <c>ARG VERSION</c>: the images' tag.</summary>
-    public static string Version => Lines.Select(l => Regex.Match(l, @"^ARG VERSION=(\S+)$")).Single(m => m.Success).Groups[1].Value;
+    public static string Version => Arg("VERSION");
+
+    public static string Arg(string name) =>
+        Lines.Select(l => Regex.Match(l, $@"^ARG {name}=(\S+)$")).Single(m => m.Success).Groups[1].Value;
 
     public static List<string> Stage(string name)
     {
