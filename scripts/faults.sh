@@ -11,12 +11,13 @@ table="$(realpath -m "${1:-faults-table.md}")"
 log="${table%.md}.log"
 mkdir -p "$(dirname "$table")"
 rm -f "$table"
+commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . 2>/dev/null || echo ' with local changes')"
 status=0
 NP_FAULTS=1 NP_FAULTS_OUT="$table" dotnet test tests/NeuralProgrammer.EndToEnd.Tests -c Release \
   --filter "FullyQualifiedName~FaultCatalogueTests" --logger "console;verbosity=detailed" \
   -- RunConfiguration.TestSessionTimeout=7200000 >"$log" 2>&1 || status=$?
 if [[ -f "$table" ]]; then
-  echo "commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . 2>/dev/null || echo ' (with local changes)')"
+  echo "commit $commit"
   cat "$table"
 else
   echo "no table: the run failed before its end (exit $status); see $log" >&2
