@@ -49,7 +49,7 @@ public sealed class ClusterSession : IAsyncDisposable
         return new ClusterSession(null, silo, silo.Services.GetRequiredService<IGrainFactory>(), "embedded silo");
     }
 
-    static async Task<ClusterSession> Connect(string cluster, CancellationToken cancellation)
+    public static async Task<ClusterSession> Connect(string cluster, CancellationToken cancellation)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         SiloHost.AddConfigurationSources(builder.Configuration);

@@ -1,3 +1,4 @@
+using NeuralProgrammer.Model;
 using NeuralProgrammer.Model.Data;
 using NeuralProgrammer.Model.Training;
 using ScottPlot;
@@ -68,8 +69,7 @@ public static class LearningCurvePlot
 
     static void Write(Plot plot, string path, int width, int height)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        if (path.EndsWith(".svg", StringComparison.OrdinalIgnoreCase)) plot.SaveSvg(path, width, height);
-        else plot.SavePng(path, width, height);
+        if (path.EndsWith(".svg", StringComparison.OrdinalIgnoreCase)) AtomicFile.WriteVia(path, temporary => plot.SaveSvg(temporary, width, height));
+        else AtomicFile.WriteVia(path, temporary => plot.SavePng(temporary, width, height));
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using NeuralProgrammer.Model;
 using NeuralProgrammer.Model.Data;
 using Table = Spectre.Console.Table;
 using TableColumn = Spectre.Console.TableColumn;
@@ -36,9 +37,8 @@ public static class RunReport
     /// <summary>Writes <c>result.json</c> and <c>curve.png</c> into <paramref name="directory"/>; returns their paths.</summary>
     public static (string Json, string Plot) Write(TrainingResult result, string directory)
     {
-        Directory.CreateDirectory(directory);
         var json = Path.Combine(directory, "result.json");
-        File.WriteAllText(json, JsonSerializer.Serialize(result, Checkpoint.Json));
+        AtomicFile.WriteAllText(json, JsonSerializer.Serialize(result, Checkpoint.Json));
         var plot = Path.Combine(directory, "curve.png");
         if (result.Curve.Count > 0)
             LearningCurvePlot.Save(result.Curve, $"{result.Spec.Variant.Name()}, seed {result.Spec.Seed}", plot);

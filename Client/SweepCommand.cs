@@ -2,6 +2,7 @@ using NeuralProgrammer.Model.Settings;
 using System.CommandLine;
 using System.Diagnostics;
 using NeuralProgrammer.Grains;
+using NeuralProgrammer.Model;
 using NeuralProgrammer.Grains.Sweeps;
 using NeuralProgrammer.Client.SweepPlots;
 using Spectre.Console;
@@ -73,15 +74,16 @@ public static class SweepCommand
                                        $"objective {plan.Objective.Name}, early stopping {plan.EarlyStopping.Name}");
             }
 
-            await using var session = await ClusterSession.Open(parse, CancellationToken.None);
             sweepId ??= $"sweep-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Random.Shared.Next(0x10000):x4}";
+            var directory = parse.GetValue(output) ?? Path.Combine("runs", sweepId.Replace('/', '-'));
+            AtomicFile.CheckWritable(directory); // before the sweep rather than at its end, when its results are written
+            await using var session = await ClusterSession.Open(parse, CancellationToken.None);
             var sweep = session.Grains.GetGrain<ISweepGrain>(sweepId);
             if (sweepSpec is not null) await sweep.Start(sweepSpec);
             else await sweep.GetStatus(); // following: the sweep must exist
             AnsiConsole.MarkupLine($"sweep [bold]{Markup.Escape(sweepId)}[/] on {Markup.Escape(session.Description)}");
 
             var clock = Stopwatch.StartNew();
-            var directory = parse.GetValue(output) ?? Path.Combine("runs", sweepId.Replace('/', '-'));
             try
             {
                 await Follow(sweep, cancellation);

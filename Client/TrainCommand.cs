@@ -1,5 +1,6 @@
 using System.CommandLine;
 using NeuralProgrammer.Grains;
+using NeuralProgrammer.Model;
 using NeuralProgrammer.Model.Data;
 using NeuralProgrammer.Model.Training;
 using Spectre.Console;
@@ -40,8 +41,11 @@ public static class TrainCommand
             if (inProcess && parse.GetValue(ClusterSession.ClusterOption) is not null)
                 throw new ArgumentException("--cluster: a cluster job checkpoints to grain storage; --local, --checkpoint and --resume train in this process.");
 
-            AnsiConsole.MarkupLine($"[bold]Training[/] {Describe(spec)}, {torch.get_num_threads()} threads");
             var directory = parse.GetValue(output) ?? RunReport.DefaultDirectory(spec);
+            // Before the training rather than after it: a run's result is written at its end.
+            AtomicFile.CheckWritable(directory);
+            if (parse.GetValue(checkpoint) is { } saved) AtomicFile.CheckWritable(Path.GetDirectoryName(Path.GetFullPath(saved))!);
+            AnsiConsole.MarkupLine($"[bold]Training[/] {Describe(spec)}, {torch.get_num_threads()} threads");
             var result = inProcess
                 ? LocalTraining.Run(spec, parse.GetValue(checkpoint), parse.GetValue(resume), cancellation)
                 : await RunOnCluster(parse, spec, parse.GetValue(workers), parse.GetValue(jobId), directory, cancellation);

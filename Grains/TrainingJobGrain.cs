@@ -212,8 +212,16 @@ public sealed partial class TrainingJobGrain : Grain, ITrainingJobGrain, IRemind
         {
             if (dirty)
             {
-                await stored.WriteStateAsync();
-                dirty = false;
+                try
+                {
+                    await stored.WriteStateAsync();
+                    dirty = false;
+                }
+                catch (Exception exception)
+                {
+                    WriteFailed(exception);
+                    return;
+                }
             }
             if (S.State != JobState.Running)
             {
@@ -321,8 +329,7 @@ public sealed partial class TrainingJobGrain : Grain, ITrainingJobGrain, IRemind
         }
         catch (Exception exception)
         {
-            dirty = true; // written again on the next tick; the previous checkpoint stays valid meanwhile
-            LogWriteFailed(exception, JobId);
+            WriteFailed(exception); // the previous checkpoint stays valid meanwhile
         }
         ledger.Evaluated(Stopwatch.GetElapsedTime(started));
         Publish();
@@ -360,14 +367,30 @@ public sealed partial class TrainingJobGrain : Grain, ITrainingJobGrain, IRemind
         }
         catch (Exception exception)
         {
-            dirty = true; // the timer keeps ticking and writes it
-            LogWriteFailed(exception, JobId);
+            WriteFailed(exception);
         }
         Publish();
         try { await Server.Release(); }
         catch (Exception exception) { LogReleaseFailed(exception, JobId); }
         serverReady = false;
         await TryUnregisterReminder();
+    }
+
+    /// <summary>
+    /// A failed write leaves the state dirty, and the next tick writes it again. A write refused for its ETag means an
+    /// earlier write reached storage though its reply was lost (a Redis write that timed out under load): this
+    /// activation's ETag is stale, every further write would fail too, and the job would stop training for good. So
+    /// the activation ends, and the next one (the next call to the job, or its resume reminder) goes on from what
+    /// storage holds, as after a lost silo.
+    /// </summary>
+    void WriteFailed(Exception exception)
+    {
+        dirty = true;
+        LogWriteFailed(exception, JobId);
+        if (exception.GetBaseException() is not Orleans.Storage.InconsistentStateException) return;
+        timer?.Dispose();
+        timer = null;
+        this.DeactivateOnIdle();
     }
 
     void StopTimer()

@@ -1,3 +1,4 @@
+using NeuralProgrammer.Model;
 using ScottPlot;
 using SkiaSharp;
 
@@ -13,14 +14,15 @@ public sealed record SweepPicture(string Name, Multiplot Figure, int Width, int 
     /// <summary>Writes <c>{Name}.png</c> and <c>{Name}.svg</c> into <paramref name="directory"/>; returns their paths.</summary>
     public (string Png, string Svg) Save(string directory)
     {
-        Directory.CreateDirectory(directory);
         var png = Path.Combine(directory, Name + ".png");
         var svg = Path.Combine(directory, Name + ".svg");
-        Figure.SavePng(png, Width, Height);
+        AtomicFile.WriteVia(png, temporary => Figure.SavePng(temporary, Width, Height));
         // Multiplot has no SaveSvg: render it onto Skia's SVG canvas, which writes the file when disposed.
-        using (var stream = File.Create(svg))
-        using (var canvas = SKSvgCanvas.Create(new SKRect(0, 0, Width, Height), stream))
+        AtomicFile.Write(svg, stream =>
+        {
+            using var canvas = SKSvgCanvas.Create(new SKRect(0, 0, Width, Height), stream);
             Figure.Render(canvas, new PixelRect(0, Width, Height, 0));
+        });
         return (png, svg);
     }
 }

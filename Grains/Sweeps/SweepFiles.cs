@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using NeuralProgrammer.Model;
 using nietras.SeparatedValues;
 
 namespace NeuralProgrammer.Grains.Sweeps;
@@ -94,11 +95,10 @@ public static class SweepFiles
     /// <summary>Writes <c>results.csv</c> and <c>results.json</c> into <paramref name="directory"/>; returns their paths.</summary>
     public static (string Csv, string Json) Write(SweepResults results, string directory)
     {
-        Directory.CreateDirectory(directory);
         var csv = Path.Combine(directory, "results.csv");
         var json = Path.Combine(directory, "results.json");
-        File.WriteAllText(csv, ResultsToCsv(results));
-        File.WriteAllText(json, ResultsToJson(results));
+        AtomicFile.WriteAllText(csv, ResultsToCsv(results));
+        AtomicFile.WriteAllText(json, ResultsToJson(results));
         return (csv, json);
     }
 

@@ -62,14 +62,11 @@ public static class Checkpoint
             ["adam_first_moment"] = firstMoment.cpu(),
             ["adam_second_moment"] = secondMoment.cpu(),
         };
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var temporary = path + ".partial";
-        using (var stream = File.Create(temporary))
+        AtomicFile.Write(path, stream =>
         {
             WriteHeader(stream, header);
             Safetensors.SaveStateDict(stream, tensors, leaveOpen: true);
-        }
-        File.Move(temporary, path, overwrite: true); // a crash mid-write never leaves a torn checkpoint
+        });
     }
 
     /// <summary>A trainer at the checkpoint's update, ready to go on: the same run as if it had never stopped.</summary>
@@ -103,8 +100,8 @@ public static class Checkpoint
     /// </summary>
     public static void ExportForPyTorch(NeuralProgrammerNetwork network, string path)
     {
-        if (path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase)) network.save_safetensors(path);
-        else network.save_py(path);
+        if (path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase)) AtomicFile.WriteVia(path, temporary => network.save_safetensors(temporary));
+        else AtomicFile.WriteVia(path, temporary => network.save_py(temporary));
     }
 
     static void CheckFits(CheckpointHeader header, NeuralProgrammerNetwork network, Vocabulary vocabulary, string path)
@@ -119,21 +116,60 @@ public static class Checkpoint
             throw new InvalidDataException($"Checkpoint '{path}' was written with another vocabulary ({header.Vocabulary.Count} words, this build has {vocabulary.Count}).");
     }
 
+    static readonly string[] TensorNames = ["weights", "adam_first_moment", "adam_second_moment"];
+
+    /// <summary>The header and tensors; a missing, foreign, truncated or corrupted file is an error that names the file and what is wrong.</summary>
     static (CheckpointHeader Header, Dictionary<string, Tensor> Tensors) Read(string path, bool headerOnly = false)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"No checkpoint at '{path}'.", path);
         using var stream = File.OpenRead(path);
         var magic = new byte[Magic.Length];
-        stream.ReadExactly(magic);
-        if (!magic.AsSpan().SequenceEqual(Magic)) throw new InvalidDataException($"'{path}' is not a Neural Programmer checkpoint.");
-        var length = new byte[4];
-        stream.ReadExactly(length);
-        var json = new byte[BitConverter.ToInt32(length)];
-        stream.ReadExactly(json);
-        var header = JsonSerializer.Deserialize<CheckpointHeader>(json, Json)
-                     ?? throw new InvalidDataException($"Checkpoint '{path}' has an empty header.");
-        return (header, headerOnly ? [] : Safetensors.LoadStateDict(stream, leaveOpen: true));
+        if (stream.ReadAtLeast(magic, magic.Length, throwOnEndOfStream: false) < magic.Length || !magic.AsSpan().SequenceEqual(Magic))
+            throw new InvalidDataException($"'{path}' is not a Neural Programmer checkpoint.");
+        var header = HeaderOf(stream, path);
+        if (headerOnly) return (header, []);
+        Dictionary<string, Tensor> tensors;
+        try
+        {
+            tensors = Safetensors.LoadStateDict(stream, leaveOpen: true);
+        }
+        catch (Exception e) when (e is EndOfStreamException or JsonException or ArgumentException or OverflowException or FormatException)
+        {
+            throw Damaged(path, $"its safetensors block cannot be read ({e.Message})", e);
+        }
+        long count = header.Parameters.Sum(p => p.Shape.Aggregate(1L, (a, b) => a * b));
+        var problem = TensorNames.Select(name => !tensors.TryGetValue(name, out var tensor) ? $"its safetensors block has no tensor '{name}'"
+            : tensor.numel() != count ? $"its tensor '{name}' holds {tensor.numel()} values, its header's parameters {count}" : null).FirstOrDefault(p => p is not null);
+        if (problem is null) return (header, tensors);
+        foreach (var tensor in tensors.Values) tensor.Dispose();
+        throw Damaged(path, problem);
     }
+
+    static CheckpointHeader HeaderOf(Stream stream, string path)
+    {
+        var length = new byte[4];
+        if (stream.ReadAtLeast(length, length.Length, throwOnEndOfStream: false) < length.Length) throw Damaged(path, "it ends before its header");
+        int size = BitConverter.ToInt32(length);
+        if (size <= 0 || size > stream.Length - stream.Position)
+            throw Damaged(path, $"its header claims {size} bytes and {stream.Length - stream.Position} follow");
+        var json = new byte[size];
+        stream.ReadExactly(json);
+        CheckpointHeader? header;
+        try
+        {
+            header = JsonSerializer.Deserialize<CheckpointHeader>(json, Json);
+        }
+        catch (JsonException e)
+        {
+            throw Damaged(path, $"its header is not valid JSON ({e.Message})", e);
+        }
+        return header is { Spec: not null, Operations: not null, Vocabulary: not null, Parameters: not null, Curve: not null }
+            ? header
+            : throw Damaged(path, "its header lacks the spec, operations, vocabulary, parameters or curve");
+    }
+
+    static InvalidDataException Damaged(string path, string problem, Exception? inner = null) =>
+        new($"Checkpoint '{path}' is truncated or corrupted: {problem}. Train again, or use an earlier copy.", inner);
 
     static void WriteHeader(Stream stream, CheckpointHeader header)
     {

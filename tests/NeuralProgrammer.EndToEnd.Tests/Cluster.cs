@@ -1,10 +1,10 @@
 namespace NeuralProgrammer.EndToEnd.Tests;
 
 /// <summary>
-/// Redis, two silos clustered through it (grain state and reminders in Redis too; the dashboard on the first) and,
-/// if asked, Prometheus scraping both silos: all real processes on 127.0.0.1 and free ports, under one temporary
-/// directory. Disposing stops every process (SIGKILL to its process tree), prints their logs to the test output and
-/// deletes the directory, also when a start fails half way.
+/// Redis (with an append-only file if asked), two or more silos clustered through it (grain state and reminders in
+/// Redis too; the dashboard on the first) and, if asked, Prometheus scraping the silos: all real processes on 127.0.0.1
+/// and free ports, under one temporary directory. Disposing stops every process (SIGKILL to its process tree), prints
+/// their logs to the test output and deletes the directory, also when a start fails half way.
 /// </summary>
 sealed class Cluster : IAsyncDisposable
 {
@@ -16,7 +16,8 @@ sealed class Cluster : IAsyncDisposable
     public Timeline Timeline { get; }
     public string Directory { get; }
     public RedisServer Redis { get; private set; } = null!;
-    public IReadOnlyList<SiloNode> Silos { get; private set; } = [];
+    public IReadOnlyList<SiloNode> Silos => silos;
+    readonly List<SiloNode> silos = [];
     public PrometheusServer? Prometheus { get; private set; }
     /// <summary>np's <c>--cluster</c> value for this cluster.</summary>
     public string Address => $"redis:{Redis.ConnectionString}";
@@ -27,12 +28,12 @@ sealed class Cluster : IAsyncDisposable
         Directory = System.IO.Directory.CreateTempSubdirectory("np-e2e-").FullName;
     }
 
-    public static async Task<Cluster> StartAsync(Timeline timeline, bool prometheus)
+    public static async Task<Cluster> StartAsync(Timeline timeline, bool prometheus, int silos = 2, bool appendOnly = false)
     {
         var cluster = new Cluster(timeline);
         try
         {
-            await cluster.StartCoreAsync(prometheus);
+            await cluster.StartCoreAsync(prometheus, silos, appendOnly);
             return cluster;
         }
         catch
@@ -42,24 +43,57 @@ sealed class Cluster : IAsyncDisposable
         }
     }
 
-    async Task StartCoreAsync(bool prometheus)
+    async Task StartCoreAsync(bool prometheus, int count, bool appendOnly)
     {
-        var redisDirectory = System.IO.Directory.CreateDirectory(Path.Combine(Directory, "redis")).FullName;
-        Redis = Track(await RedisServer.StartAsync(redisDirectory, Timeline), r => r.Process);
-        // Both silos start at once (each joins through the Redis membership table); the first serves the dashboard.
-        Silos =
-        [
-            Track(SiloNode.Start("silo-a", Redis.ConnectionString, dashboard: true, Timeline), s => s.Process),
-            Track(SiloNode.Start("silo-b", Redis.ConnectionString, dashboard: false, Timeline), s => s.Process),
-        ];
+        this.appendOnly = appendOnly;
+        Redis = Track(await RedisServer.StartAsync(RedisDirectory, Timeline, appendOnly), r => r.Process);
+        // The silos start at once (each joins through the Redis membership table); the first serves the dashboard.
+        for (int i = 0; i < count; i++)
+            silos.Add(Track(SiloNode.Start($"silo-{(char)('a' + i)}", Redis.ConnectionString, dashboard: i == 0, Timeline), s => s.Process));
         await Task.WhenAll(Silos.Select(s => s.WaitUntilHealthyAsync(SiloStartTimeout)));
-        Timeline.Log("both silos answer /healthz (active cluster members)");
+        Timeline.Log($"the {count} silos answer /healthz (active cluster members)");
         if (prometheus)
         {
             Prometheus = Track(await PrometheusServer.StartAsync(Path.Combine(Directory, "prometheus"), Silos.Select(s => s.MetricsTarget), Timeline),
                 p => p.Process);
             Timeline.Log($"Prometheus ready on {Prometheus.Url}");
         }
+    }
+
+    bool appendOnly;
+
+    string RedisDirectory => System.IO.Directory.CreateDirectory(Path.Combine(Directory, "redis")).FullName;
+
+    /// <summary>Starts a silo in place of <paramref name="dead"/> (a new process on new ports, under a new name) and waits until it is a member.</summary>
+    public async Task<SiloNode> ReplaceSiloAsync(SiloNode dead)
+    {
+        var replacement = Track(SiloNode.Start(dead.Name + "'", Redis.ConnectionString, dashboard: false, Timeline), s => s.Process);
+        silos[silos.IndexOf(dead)] = replacement;
+        await replacement.WaitUntilHealthyAsync(SiloStartTimeout);
+        return replacement;
+    }
+
+    /// <summary>SIGKILL to Redis, then a new redis-server on the same port and directory (so with its AOF, if it keeps one) after <paramref name="down"/>.</summary>
+    public async Task RestartRedisAsync(TimeSpan down)
+    {
+        await Redis.Process.KillAsync();
+        await Task.Delay(down);
+        Redis = Track(await RedisServer.StartAsync(RedisDirectory, Timeline, appendOnly, Redis.Port), r => r.Process);
+    }
+
+    /// <summary>The silo whose /metrics has the job's np_training_examples_total, which only the job grain records.</summary>
+    public async Task<SiloNode> JobSiloAsync(string job)
+    {
+        SiloNode[] hosts = [];
+        await Eventually.TrueAsync(async () =>
+        {
+            var pages = await Task.WhenAll(Silos.Select(s => s.MetricsAsync()));
+            hosts = Silos.Where((_, i) => pages[i].Split('\n').Any(l =>
+                l.StartsWith("np_training_examples_total{", StringComparison.Ordinal) && l.Contains($"job=\"{job}\"", StringComparison.Ordinal))).ToArray();
+            return hosts.Length > 0;
+        }, TimeSpan.FromSeconds(30));
+        Assert.True(hosts.Length == 1, $"np_training_examples_total for job {job} should come from exactly one silo, not {hosts.Length}");
+        return hosts[0];
     }
 
     T Track<T>(T item, Func<T, ChildProcess> process) where T : IAsyncDisposable

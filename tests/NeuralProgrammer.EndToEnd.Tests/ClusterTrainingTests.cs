@@ -138,7 +138,7 @@ public sealed partial class ClusterTrainingTests(ITestOutputHelper output)
         timeline.Log($"first evaluation: {first.Trim()}");
 
         // The job grain's silo is the one that exports the job's training examples (the job counts them as it steps).
-        var jobSilo = await JobSiloAsync(cluster, job);
+        var jobSilo = await cluster.JobSiloAsync(job);
         var victim = killTheJobsSilo ? jobSilo : cluster.Silos.Single(s => s != jobSilo);
         var survivor = cluster.Silos.Single(s => s != victim);
         timeline.Log($"the job runs on {jobSilo.Name}; killing {victim.Name}");
@@ -170,21 +170,6 @@ public sealed partial class ClusterTrainingTests(ITestOutputHelper output)
     static string NewJobId() => $"e2e-{Guid.NewGuid():N}"[..16];
 
     static string Describe(IEnumerable<SiloNode> silos) => string.Join(", ", silos.Select(s => $"{s.Name} 127.0.0.1:{s.SiloPort}"));
-
-    /// <summary>The silo whose /metrics has the job's np_training_examples_total, which only the job grain records.</summary>
-    static async Task<SiloNode> JobSiloAsync(Cluster cluster, string job)
-    {
-        SiloNode[] hosts = [];
-        await Eventually.TrueAsync(async () =>
-        {
-            var pages = await Task.WhenAll(cluster.Silos.Select(s => s.MetricsAsync()));
-            hosts = cluster.Silos.Where((_, i) => pages[i].Split('\n').Any(l =>
-                l.StartsWith("np_training_examples_total{", StringComparison.Ordinal) && l.Contains($"job=\"{job}\"", StringComparison.Ordinal))).ToArray();
-            return hosts.Length > 0;
-        }, TimeSpan.FromSeconds(30));
-        Assert.True(hosts.Length == 1, $"np_training_examples_total for job {job} should come from exactly one silo, not {hosts.Length}");
-        return hosts[0];
-    }
 
     sealed record JobStatusText(string Output, string State, long Update, IReadOnlyList<string> WorkerSilos, int Resumes, int WorkerRetries, string Recovery);
 

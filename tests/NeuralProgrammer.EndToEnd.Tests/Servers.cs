@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace NeuralProgrammer.EndToEnd.Tests;
 
-/// <summary>A redis-server on a free 127.0.0.1 port, without persistence.</summary>
+/// <summary>A redis-server on a 127.0.0.1 port (a free one unless given), without persistence or with an append-only file (AOF) in its directory.</summary>
 sealed class RedisServer : IAsyncDisposable
 {
     public ChildProcess Process { get; }
@@ -12,22 +12,22 @@ sealed class RedisServer : IAsyncDisposable
 
     RedisServer(ChildProcess process, int port) => (Process, Port) = (process, port);
 
-    public static async Task<RedisServer> StartAsync(string directory, Timeline timeline)
+    public static async Task<RedisServer> StartAsync(string directory, Timeline timeline, bool appendOnly = false, int? port = null)
     {
         var executable = Commands.Require("redis-server", "redis-server");
-        var port = Ports.Free(1)[0];
+        int chosen = port ?? Ports.Free(1)[0];
         var process = ChildProcess.Start("redis", executable,
-            ["--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no",
+            ["--port", chosen.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", appendOnly ? "yes" : "no", "--appendfsync", "everysec", "--daemonize", "no",
              "--protected-mode", "yes", "--dir", directory], timeline, workingDirectory: directory);
-        var server = new RedisServer(process, port);
+        var server = new RedisServer(process, chosen);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (DateTime.UtcNow < deadline && !process.HasExited)
         {
-            if (await RedisPing.AnswersAsync(port)) return server;
+            if (await RedisPing.AnswersAsync(chosen)) return server;
             await Task.Delay(100);
         }
         await server.DisposeAsync();
-        throw new InvalidOperationException($"redis-server did not answer PING on port {port}:\n{process.Log()}");
+        throw new InvalidOperationException($"redis-server did not answer PING on port {chosen}:\n{process.Log()}");
     }
 
     public ValueTask DisposeAsync() => Process.DisposeAsync();
@@ -180,8 +180,12 @@ static class Np
     }
 
     public static ChildProcess Start(Timeline timeline, string workingDirectory, params string[] args) =>
+        StartWith(timeline, workingDirectory, new Dictionary<string, string>(), args);
+
+    /// <summary>np with settings in its environment besides NO_COLOR, e.g. <c>NP_Cluster__ClusterId</c>.</summary>
+    public static ChildProcess StartWith(Timeline timeline, string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args) =>
         ChildProcess.Start("np " + args[0], "dotnet", [Programs.NpDll, .. args], timeline,
-            new Dictionary<string, string> { ["NO_COLOR"] = "1" }, workingDirectory);
+            new Dictionary<string, string>(environment) { ["NO_COLOR"] = "1" }, workingDirectory);
 
     public static async Task<Outcome> RunAsync(Timeline timeline, string workingDirectory, TimeSpan timeout, params string[] args)
     {

@@ -71,6 +71,10 @@ public class JobSpecTests
         ["HyperParameters.ClipNorm"] = ("HyperParameters.ClipNorm", Spec("""{"HyperParameters": {"ClipNorm": -5}}""")),
         ["HyperParameters.Comparison"] = ("HyperParameters.Comparison", Spec("""{"HyperParameters": {"Comparison": "fuzzy"}}""")),
         ["HyperParameters.NoisePer"] = ("HyperParameters.NoisePer", Spec("""{"HyperParameters": {"NoisePer": "minute"}}""")),
+        ["HyperParameters.LearningRate (2)"] = ("HyperParameters.LearningRate", Spec("""{"HyperParameters": {"LearningRate": 20}}""")),
+        ["HyperParameters.Epsilon"] = ("HyperParameters.Epsilon", Spec("""{"HyperParameters": {"Epsilon": 0}}""")),
+        ["HyperParameters.InitScale"] = ("HyperParameters.InitScale", Spec("""{"HyperParameters": {"InitScale": 2}}""")),
+        ["Seed"] = ("Seed", Spec("""{"Seed": "abc"}""")),
     };
 
     public static TheoryData<string> BadSpecNames => new(BadSpecs.Keys);
@@ -83,6 +87,23 @@ public class JobSpecTests
         var error = Assert.Throws<JobSpecException>(() => JobSpecs.Resolve(spec));
         Assert.Contains(error.Problems, p => p.StartsWith(field + " = ", StringComparison.Ordinal));
         Assert.Contains(field, error.Message);
+    }
+
+    [Theory]
+    [InlineData("[1, 2]", "a job spec is a JSON object")]
+    [InlineData("""{"Workers": "two"}""", "Workers")]
+    [InlineData("""{"HyperParameters": 5}""", "HyperParameters: expected an object of settings")]
+    public void MalformedJobSpecJsonIsRefusedNamingWhatIsWrong(string json, string expected)
+    {
+        var error = Assert.Throws<System.Text.Json.JsonException>(() => Spec(json));
+        Assert.Contains(expected, error.Message);
+    }
+
+    [Fact]
+    public void AnUnknownSettingIsRefusedListingTheValidNames()
+    {
+        var error = Assert.Throws<JobSpecException>(() => JobSpecs.Resolve(Spec("""{"Stepz": 10}""")));
+        Assert.StartsWith("Stepz: no such setting; valid names: Seed, Variant", error.Problems.Single());
     }
 
     [Fact]
