@@ -99,8 +99,8 @@ public static class JobCommands
         return command;
     }
 
-    /// <summary>How long <see cref="Follow"/> keeps trying to follow a job it lost contact with (its silo or our gateway died).</summary>
-    static readonly TimeSpan ReconnectWindow = TimeSpan.FromMinutes(5);
+    /// <summary>How long <see cref="Follow"/> (and a sweep's) keeps trying to follow a job it lost contact with (its silo or our gateway died).</summary>
+    internal static readonly TimeSpan ReconnectWindow = TimeSpan.FromMinutes(5);
 
     /// <summary>
     /// Shows a job's progress live (a bar when the console is interactive, a line per evaluation otherwise) until it ends.

@@ -5,6 +5,7 @@ using NeuralProgrammer.Grains;
 using NeuralProgrammer.Model;
 using NeuralProgrammer.Grains.Sweeps;
 using NeuralProgrammer.Client.SweepPlots;
+using Orleans.Runtime;
 using Spectre.Console;
 
 namespace NeuralProgrammer.Client;
@@ -126,11 +127,18 @@ public static class SweepCommand
         catch (SweepStateException e) { throw new InvalidOperationException(e.Message, e); }
     }
 
-    /// <summary>Shows the sweep live until it ends: a bar of ended trials with the counts and the best so far (a line per change when output is redirected).</summary>
+    /// <summary>
+    /// Shows the sweep live until it ends: a bar of ended trials with the counts and the best so far (a line per change
+    /// when output is redirected). When the silo holding the sweep (or our gateway) dies, it asks again, as
+    /// <see cref="JobCommands.Follow"/> does for a job: the next call re-activates the sweep on a live silo, where it
+    /// resumes from storage.
+    /// </summary>
     public static async Task<SweepStatus> Follow(ISweepGrain sweep, CancellationToken cancellation)
     {
-        var status = await sweep.GetStatus();
-        if (Console.IsOutputRedirected)
+        var redirected = Console.IsOutputRedirected;
+        Task<SweepStatus> Status() => StatusThroughSiloLoss(sweep, redirected, cancellation);
+        var status = await Status();
+        if (redirected)
         {
             string? last = null;
             while (true)
@@ -139,7 +147,7 @@ public static class SweepCommand
                 if (line != last) Console.WriteLine(last = line);
                 if (status.State != SweepState.Running) return status;
                 await Task.Delay(TimeSpan.FromSeconds(1), cancellation);
-                status = await sweep.GetStatus();
+                status = await Status();
             }
         }
         await AnsiConsole.Progress().AutoClear(false).HideCompleted(false)
@@ -153,10 +161,29 @@ public static class SweepCommand
                     task.Description = Markup.Escape($"{Counts(status)}  {Best(status)}");
                     if (status.State != SweepState.Running) break;
                     await Task.Delay(TimeSpan.FromSeconds(1), cancellation);
-                    status = await sweep.GetStatus();
+                    status = await Status();
                 }
             });
         return status;
+    }
+
+    /// <summary>The sweep's status, asked again every second for up to <see cref="JobCommands.ReconnectWindow"/> while no silo answers for it.</summary>
+    static async Task<SweepStatus> StatusThroughSiloLoss(ISweepGrain sweep, bool redirected, CancellationToken cancellation)
+    {
+        var asked = DateTime.UtcNow;
+        while (true)
+        {
+            try
+            {
+                return await sweep.GetStatus();
+            }
+            catch (Exception e) when (e is TimeoutException or OrleansException && !cancellation.IsCancellationRequested
+                                      && DateTime.UtcNow - asked < JobCommands.ReconnectWindow)
+            {
+                if (redirected) Console.WriteLine($"lost the sweep's status ({e.GetType().Name}); asking again");
+            }
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellation);
+        }
     }
 
     static string Counts(SweepStatus s) =>
