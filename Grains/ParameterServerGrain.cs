@@ -193,8 +193,7 @@ public sealed partial class ParameterServerGrain : Grain, IParameterServerGrain
     /// <summary>The model state of a parameter server; its methods run on compute threads, one at a time.</summary>
     sealed class Server : IDisposable
     {
-        readonly TrainingSpec spec;
-        public TrainingSpec Spec => spec;
+        public TrainingSpec Spec { get; }
         readonly ParameterUpdate update;
         readonly Device device;
         NeuralProgrammerNetwork? evaluationNetwork;
@@ -208,9 +207,9 @@ public sealed partial class ParameterServerGrain : Grain, IParameterServerGrain
         public Server(ParameterServerInit init)
         {
             Assignment = init.Job;
-            spec = JobSpecs.ToTrainingSpec(init.Job.Spec) with { Device = init.Job.Device };
+            Spec = JobSpecs.ToTrainingSpec(init.Job.Spec) with { Device = init.Job.Device };
             device = TorchDevice.Resolve(init.Job.Device);
-            update = Replica.InitialUpdate(spec, device);
+            update = Replica.InitialUpdate(Spec, device);
             ParameterCount = update.Weights.numel();
             if (init.Checkpoint is { } checkpoint)
             {
@@ -254,7 +253,7 @@ public sealed partial class ParameterServerGrain : Grain, IParameterServerGrain
             long started = Stopwatch.GetTimestamp();
             if (evaluationNetwork is null)
             {
-                evaluationNetwork = Replica.CreateNetwork(spec);
+                evaluationNetwork = Replica.CreateNetwork(Spec);
                 evaluationNetwork.to(device);
             }
             ParameterVector.SetWeights(evaluationNetwork, update.Weights);

@@ -105,7 +105,7 @@ public static class SyntheticData
     {
         var numbers = table.Columns.Where(column => !column.IsText).SelectMany(column => column.Numbers!).ToArray();
         int low = (int)Math.Round(numbers.Min() * 100), high = (int)Math.Round(numbers.Max() * 100);
-        var pivotColumns = template.PivotColumns.Select(name => table.Column(name).Numbers!).ToArray();
+        var pivotColumns = realData ? template.PivotColumns.Select(name => table.Column(name).Numbers!).ToArray() : [];
         for (int attempt = 0; attempt < MaxRedraws; attempt++)
         {
             var values = new TemplateValues(
