@@ -62,7 +62,7 @@ public sealed class TableAnswering : IDisposable
     double Confidence(Example example, Prediction prediction)
     {
         using var scope = NewDisposeScope();
-        using var _ = no_grad();
+        using var _ = inference_mode();
         var table = example.Table;
         var numbers = example.Question.Numbers;
         // A question without numbers has the one pivot −1 at index 0 (EncodedBatch).

@@ -77,28 +77,34 @@ public sealed class Combination
     /// </summary>
     public Tensor RowSelect(Tensor alphaOperation, Tensor alphaColumn, Tensor rowSelect1, Tensor rowSelect2, Tensor rowMask,
         Tensor greater, Tensor lesser, Tensor? textMatch) =>
-        RowSelect(alphaOperation, alphaColumn, rowSelect1, rowSelect2, rowMask, ColumnComparisons(greater, lesser, textMatch));
+        RowSelect(alphaOperation, alphaColumn, rowSelect1, rowSelect2, rowMask, ColumnComparisons(greater, lesser, textMatch, rowMask));
 
-    /// <summary>The same with g, l (and tm) arranged once by <see cref="ColumnComparisons"/>: the forward pass's form.</summary>
+    /// <summary>
+    /// The same with g, l (and tm) arranged once by <see cref="ColumnComparisons"/>: the forward pass's form. The
+    /// column operations' share is one matrix-vector product per example over the (operation, column) pairs, weighted
+    /// α(op)·α_col(j); and, or and reset are added to it elementwise (no [B, M, K] outputs gathered and copied per step).
+    /// </summary>
     public Tensor RowSelect(Tensor alphaOperation, Tensor alphaColumn, Tensor rowSelect1, Tensor rowSelect2, Tensor rowMask, Tensor comparisons)
     {
-        long b = rowSelect1.shape[0], m = rowSelect1.shape[1];
-        var columnOutputs = comparisons.bmm(alphaColumn.unsqueeze(2)).view(b, m, -1) * rowMask.unsqueeze(2);                 // [B, M, K]
-        var outputs = cat([columnOutputs, stack([minimum(rowSelect1, rowSelect2), maximum(rowSelect1, rowSelect2), rowMask], 2)], 2);
-        var weights = alphaOperation.index_select(1, Indices(alphaOperation.device).Row).unsqueeze(2);
-        return outputs.bmm(weights).squeeze(2);
+        var weights = alphaOperation.index_select(1, Indices(alphaOperation.device).Row);                           // [B, K + 3]
+        int k = rowOperations.Length - 3;
+        var pairs = (weights.narrow(1, 0, k).unsqueeze(2) * alphaColumn.unsqueeze(1)).view(alphaColumn.shape[0], -1, 1);
+        var selected = comparisons.bmm(pairs).squeeze(2);                                                          // [B, M]
+        selected = addcmul(selected, minimum(rowSelect1, rowSelect2), weights.narrow(1, k, 1), Scalars.One);
+        selected = addcmul(selected, maximum(rowSelect1, rowSelect2), weights.narrow(1, k + 1, 1), Scalars.One);
+        return addcmul(selected, rowMask, weights.narrow(1, k + 2, 1), Scalars.One);
     }
 
     /// <summary>
-    /// g, l (and tm), [B, M, C] each, as one [B, M·K, C] matrix per example, so that a step's Σ_j α_col(j)·(…)[i][j]
-    /// is one batched matrix-vector product. They do not change from step to step: the forward pass arranges them
-    /// once, not T times (their copy and the weighted sum were a third of an inference pass at batch 500).
+    /// g, l (and tm), [B, M, C] each, on real rows only, as one [B, M, K·C] matrix per example (K comparison
+    /// operations), so that a step's Σ_j α_col(j)·(…)[i][j] is one batched matrix-vector product. They do not change
+    /// from step to step: the forward pass arranges them once, not T times.
     /// </summary>
-    public Tensor ColumnComparisons(Tensor greater, Tensor lesser, Tensor? textMatch)
+    public Tensor ColumnComparisons(Tensor greater, Tensor lesser, Tensor? textMatch, Tensor rowMask)
     {
         if (HasTextMatch != textMatch is not null)
             throw new ArgumentException(HasTextMatch ? "Text match is an operation here: pass its tm matrix." : "Text match is not an operation here.");
-        var perColumn = stack(textMatch is null ? [greater, lesser] : [greater, lesser, textMatch], 2);                     // [B, M, K, C]
-        return perColumn.view(perColumn.shape[0], -1, perColumn.shape[3]);
+        var perColumn = stack(textMatch is null ? [greater, lesser] : [greater, lesser, textMatch], 2) * rowMask.view(rowMask.shape[0], -1, 1, 1); // [B, M, K, C]
+        return perColumn.view(perColumn.shape[0], perColumn.shape[1], -1);
     }
 }

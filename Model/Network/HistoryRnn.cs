@@ -5,6 +5,12 @@ using static TorchSharp.torch;
 namespace NeuralProgrammer.Model.Network;
 
 /// <summary>The history RNN (docs/model.md 1.2): h_t = tanh(W_history [c_t; h_{t-1}]), c_t = [α_op_{t-1}ᵀU; α_col_{t-1}ᵀP].</summary>
+/// <remarks>
+/// W_history [c; h] is taken as three products accumulated in place (W_op·, W_col·, W_h·), not one on the
+/// concatenation, and the operation half through <see cref="OperationShare"/>: W_op (α_opᵀU) = α_opᵀ (U W_opᵀ), an
+/// [O, d] product once per pass instead of a [B, d] one per step. With h_0 = 0 and c_1 = 0, h_1 = tanh(0) = 0 without
+/// bias, so callers start from h_1 = 0 and apply this from t = 2.
+/// </remarks>
 public sealed class HistoryRnn : nn.Module<Tensor, Tensor, Tensor, Tensor>
 {
     private readonly Linear W_history;
@@ -15,16 +21,24 @@ public sealed class HistoryRnn : nn.Module<Tensor, Tensor, Tensor, Tensor>
         RegisterComponents();
     }
 
-    /// <param name="operation">[B, d] α_op_{t-1}ᵀU, the first half of c_t.</param>
-    /// <param name="column">[B, d] α_col_{t-1}ᵀP, its second half.</param>
-    /// <param name="previous">[B, d] h_{t-1}.</param>
-    /// <remarks>W_history [c; h] as three products accumulated in place (W_op·, W_col·, W_h·), not one on the concatenation: no copy of [c; h] per step.</remarks>
-    public override Tensor forward(Tensor operation, Tensor column, Tensor previous)
+    /// <summary>U W_opᵀ, [O, d]: row o is W_op's product with the embedding of operation o.</summary>
+    public Tensor OperationShare(Tensor operations)
     {
         var w = W_history.weight!;
-        long d = previous.shape[1];
-        var z = operation.matmul(w.narrow(1, 0, d).t());
-        z = addmm(z, column, w.narrow(1, d, d).t(), 1, 1);
-        return tanh(addmm(z, previous, w.narrow(1, 2 * d, d).t(), 1, 1));
+        return operations.matmul(w.narrow(1, 0, w.shape[0]).t());
+    }
+
+    /// <param name="operationTerm">[B, d] W_op α_op_{t-1}ᵀU: α_op_{t-1} times <see cref="OperationShare"/>, or its rows for hard moves.</param>
+    /// <param name="column">[B, d] α_col_{t-1}ᵀP, the second half of c_t.</param>
+    /// <param name="previous">[B, d] h_{t-1}.</param>
+    public override Tensor forward(Tensor operationTerm, Tensor column, Tensor previous) => Next(operationTerm, column, previous);
+
+    /// <summary>h_t as <see cref="forward"/>, with a null h_{t-1} standing for h_1 = 0 (whose product is left out).</summary>
+    public Tensor Next(Tensor operationTerm, Tensor column, Tensor? previous)
+    {
+        var w = W_history.weight!;
+        long d = w.shape[0];
+        var z = addmm(operationTerm, column, w.narrow(1, d, d).t(), 1, 1);
+        return tanh(previous is null ? z : addmm(z, previous, w.narrow(1, 2 * d, d).t(), 1, 1));
     }
 }

@@ -83,18 +83,20 @@ public sealed class NeuralProgrammerNetwork : nn.Module<EncodedBatch, Selection,
         var (scalar1, scalar2, scalar3) = (zero, zero, zero);
         var (rowSelect1, rowSelect2) = (batch.RowMask, batch.RowMask);
         Tensor? lookup = null;
-        var history = zeros(b, HyperParameters.Dimension, dtype: batch.Table.dtype, device: batch.Table.device);
-        var (operationContext, columnContext) = (history, history); // c_1 = 0
+        Tensor? history = null; // h_1 = 0 (HistoryRnn)
+        var operationShare = history_rnn.OperationShare(u);
         var operationWeights = new Tensor[t];
         var columnWeights = new Tensor[t];
         var columnPadding = batch.ColumnMask.logical_not();
-        var select = Select(question, wordStates, batch.WordMask, columns);
-        var comparisons = Combination.ColumnComparisons(greater, lesser, textMatch);
+        var select = Select(question, wordStates, batch.WordMask);
+        var comparisons = Combination.ColumnComparisons(greater, lesser, textMatch, batch.RowMask);
 
         for (int step = 0; step < t; step++)
         {
-            history = history_rnn.forward(operationContext, columnContext, history);
-            var (operationLogits, columnLogits) = select(history);
+            if (step > 0)
+                history = history_rnn.Next(operationWeights[step - 1].matmul(operationShare),
+                                           columnWeights[step - 1].unsqueeze(1).matmul(columns).squeeze(1), history);
+            var (operationLogits, columnLogits) = select(history, columns, null);
             columnLogits = columnLogits.masked_fill(columnPadding, Scalars.NegativeInfinity);
             var alphaOperation = hard ? Pivot.OneHotArgmax(operationLogits) : Softmax(operationLogits, temperature);
             var alphaColumn = hard ? Pivot.OneHotArgmax(columnLogits) : Softmax(columnLogits, temperature);
@@ -103,7 +105,6 @@ public sealed class NeuralProgrammerNetwork : nn.Module<EncodedBatch, Selection,
             if (step == t - 1) lookup = Combination.LookupAnswer(alphaOperation, alphaColumn, rowSelect1); // only lookup_answer_T is read
             var rowSelect = Combination.RowSelect(alphaOperation, alphaColumn, rowSelect1, rowSelect2, batch.RowMask, comparisons);
 
-            (operationContext, columnContext) = (alphaOperation.matmul(u), alphaColumn.unsqueeze(1).matmul(columns).squeeze(1));
             (scalar3, scalar2, scalar1) = (scalar2, scalar1, scalar);
             (rowSelect2, rowSelect1) = (rowSelect1, rowSelect);
             operationWeights[step] = alphaOperation;
@@ -146,30 +147,24 @@ public sealed class NeuralProgrammerNetwork : nn.Module<EncodedBatch, Selection,
         var total = where(programs.Pivots >= Scalars.Zero, pivotPicked, zeros_like(pivotPicked)).sum(1);
 
         // One row per distinct prefix (ProgramTargets): h_t, then the selector's logits, then each slot's move at t.
-        Tensor? history = null, previousColumnLogits = null;
+        var select = Select(question, wordStates, batch.WordMask);
+        var operationShare = history_rnn.OperationShare(u);
+        Tensor? history = null, previousColumnLogits = null; // h_1 = 0 (HistoryRnn)
         for (int step = 0; step < t; step++)
         {
             var examples = programs.RowExamples[step];
             var rowColumns = columns.index_select(0, examples);
-            Tensor operationContext, columnContext;
-            if (step == 0)
-            {
-                history = zeros(examples.shape[0], d, dtype: question.dtype, device: question.device);
-                (operationContext, columnContext) = (history, history); // c_1 = 0
-            }
-            else
+            if (step > 0)
             {
                 var parents = programs.RowParents[step];
                 var moveColumns = programs.RowColumns[step];
                 // Where the move takes no column, the history is fed the argmax column, as at inference.
                 var column = where(moveColumns >= Scalars.Zero, moveColumns, previousColumnLogits!.index_select(0, parents).argmax(1));
-                operationContext = u.index_select(0, programs.RowOperations[step]);
-                columnContext = rowColumns.gather(1, column.view(-1, 1, 1).expand(-1, 1, d)).squeeze(1);
-                history = history!.index_select(0, parents);
+                history = history_rnn.Next(operationShare.index_select(0, programs.RowOperations[step]),
+                                           rowColumns.gather(1, column.view(-1, 1, 1).expand(-1, 1, d)).squeeze(1),
+                                           history?.index_select(0, parents));
             }
-            history = history_rnn.forward(operationContext, columnContext, history);
-            var select = Select(question.index_select(0, examples), wordStates.index_select(0, examples), batch.WordMask.index_select(0, examples), rowColumns);
-            var (operationLogits, columnLogits) = select(history);
+            var (operationLogits, columnLogits) = select(history, rowColumns, examples);
             columnLogits = columnLogits.masked_fill(batch.ColumnMask.index_select(0, examples).logical_not(), Scalars.NegativeInfinity);
 
             var rows = programs.SlotRows[step];
@@ -192,11 +187,21 @@ public sealed class NeuralProgrammerNetwork : nn.Module<EncodedBatch, Selection,
         return new QuestionEncoding(question, states[.., 1..], numberStates, word_embeddings.forward(batch.ColumnNames));
     }
 
-    /// <summary>The selector's logits as a function of h_t: with question attention when enabled, else with q's share precomputed.</summary>
-    Func<Tensor, (Tensor Operation, Tensor Column)> Select(Tensor question, Tensor wordStates, Tensor wordMask, Tensor columns) =>
-        question_attention is null
-            ? selector.ForQuestion(question, operation_embeddings, columns)
-            : history => selector.forward(question_attention.forward(question, wordStates, wordMask, history), history, operation_embeddings, columns);
+    /// <summary>
+    /// The selector's logits as a function of h_t, the rows' columns and the question of each row (see
+    /// <see cref="Selector.ForQuestion"/>): with question attention when enabled, else with q's share precomputed.
+    /// </summary>
+    Func<Tensor?, Tensor, Tensor?, (Tensor Operation, Tensor Column)> Select(Tensor question, Tensor wordStates, Tensor wordMask)
+    {
+        if (question_attention is null) return selector.ForQuestion(question, operation_embeddings);
+        return (history, columns, rows) =>
+        {
+            var (q, states, mask) = rows is null ? (question, wordStates, wordMask)
+                : (question.index_select(0, rows), wordStates.index_select(0, rows), wordMask.index_select(0, rows));
+            history ??= zeros_like(q);
+            return selector.forward(question_attention.forward(q, states, mask, history), history, operation_embeddings, columns);
+        };
+    }
 
     static Tensor Softmax(Tensor logits, double temperature)
     {

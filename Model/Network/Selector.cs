@@ -26,23 +26,27 @@ public sealed class Selector : nn.Module<Tensor, Tensor, Tensor, Tensor, (Tensor
     /// <param name="columns">[B, C, d] P.</param>
     /// <returns>Operation logits [B, O] and column logits [B, C].</returns>
     public override (Tensor Operation, Tensor Column) forward(Tensor question, Tensor history, Tensor operations, Tensor columns) =>
-        ForQuestion(question, operations, columns)(history);
+        ForQuestion(question, operations)(history, columns, null);
 
     /// <summary>
-    /// The same logits with the question's share of W_op and W_col computed once for all T steps
-    /// (W [q; h] = W_q q + W_h h), for when q does not change from step to step.
+    /// The same logits with the question's share computed once for all T steps (W [q; h] = W_q q + W_h h, for when q
+    /// does not change from step to step), W_op and W_col applied together as one [2d, d] matrix. The function takes
+    /// h_t (null for h_t = 0, the first step, which leaves the question's share alone), the columns P of its rows and,
+    /// when its rows are not the questions' in order, the question each row belongs to.
     /// </summary>
-    public Func<Tensor, (Tensor Operation, Tensor Column)> ForQuestion(Tensor question, Tensor operations, Tensor columns)
+    public Func<Tensor?, Tensor, Tensor?, (Tensor Operation, Tensor Column)> ForQuestion(Tensor question, Tensor operations)
     {
         long d = question.shape[1];
-        var (opQuestion, opHistory) = Split(W_op, question, d);
-        var (colQuestion, colHistory) = Split(W_col, question, d);
+        var (wOp, wCol) = (W_op.weight!, W_col.weight!);
+        var questionShare = question.matmul(cat([wOp.narrow(1, 0, d), wCol.narrow(1, 0, d)], 0).t());  // [B, 2d]
+        var historyWeightT = cat([wOp.narrow(1, d, d), wCol.narrow(1, d, d)], 0).t();                 // [d, 2d]
         var operationsT = operations.t();
-        return history => (
-            tanh(addmm(opQuestion, history, opHistory, 1, 1)).matmul(operationsT),
-            columns.matmul(tanh(addmm(colQuestion, history, colHistory, 1, 1)).unsqueeze(2)).squeeze(2));
+        return (history, columns, rows) =>
+        {
+            var share = rows is null ? questionShare : questionShare.index_select(0, rows);
+            var hidden = tanh(history is null ? share : addmm(share, history, historyWeightT, 1, 1));
+            return (hidden.narrow(1, 0, d).matmul(operationsT),
+                    columns.matmul(hidden.narrow(1, d, d).unsqueeze(2)).squeeze(2));
+        };
     }
-
-    static (Tensor QuestionShare, Tensor HistoryWeightT) Split(Linear weight, Tensor question, long d) =>
-        (question.matmul(weight.weight!.narrow(1, 0, d).t()), weight.weight!.narrow(1, d, d).t());
 }

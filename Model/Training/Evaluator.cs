@@ -40,7 +40,7 @@ public static class Evaluator
         var dtype = network.parameters().First().dtype;
         var device = network.parameters().First().device;
         network.eval();
-        using var _ = no_grad();
+        using var _ = inference_mode();
         for (int start = 0; start < examples.Count; start += batchSize)
         {
             using var scope = NewDisposeScope();
