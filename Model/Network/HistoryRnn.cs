@@ -22,11 +22,17 @@ public sealed class HistoryRnn : nn.Module<Tensor, Tensor, Tensor, Tensor>
     }
 
     /// <summary>U W_opᵀ, [O, d]: row o is W_op's product with the embedding of operation o.</summary>
-    public Tensor OperationShare(Tensor operations)
-    {
-        var w = W_history.weight!;
-        return operations.matmul(w.narrow(1, 0, w.shape[0]).t());
-    }
+    public Tensor OperationShare(Tensor operations) => operations.matmul(Part(0).t());
+
+    /// <summary>W_col's product with column contexts or column embeddings, [..., d] (P W_colᵀ for all columns at once).</summary>
+    public Tensor ColumnShare(Tensor columns) => columns.matmul(Part(1).t());
+
+    /// <summary>W_h h, [R, d]: computed once per row of a step, and shared by the rows that continue it.</summary>
+    public Tensor HistoryShare(Tensor history) => history.matmul(Part(2).t());
+
+    /// <summary>h_t = tanh(W_op c_op + W_col c_col + W_h h_{t-1}) from its three shares; a null history share stands for h_{t-1} = 0.</summary>
+    public static Tensor Combine(Tensor operationShare, Tensor columnShare, Tensor? historyShare) =>
+        tanh(historyShare is null ? operationShare + columnShare : operationShare + columnShare + historyShare);
 
     /// <param name="operationTerm">[B, d] W_op α_op_{t-1}ᵀU: α_op_{t-1} times <see cref="OperationShare"/>, or its rows for hard moves.</param>
     /// <param name="column">[B, d] α_col_{t-1}ᵀP, the second half of c_t.</param>
@@ -36,9 +42,15 @@ public sealed class HistoryRnn : nn.Module<Tensor, Tensor, Tensor, Tensor>
     /// <summary>h_t as <see cref="forward"/>, with a null h_{t-1} standing for h_1 = 0 (whose product is left out).</summary>
     public Tensor Next(Tensor operationTerm, Tensor column, Tensor? previous)
     {
+        var z = addmm(operationTerm, column, Part(1).t(), 1, 1);
+        return tanh(previous is null ? z : addmm(z, previous, Part(2).t(), 1, 1));
+    }
+
+    /// <summary>W_op, W_col or W_h: the columns of W_history that meet α_opᵀU, α_colᵀP or h_{t-1}.</summary>
+    Tensor Part(int part)
+    {
         var w = W_history.weight!;
         long d = w.shape[0];
-        var z = addmm(operationTerm, column, w.narrow(1, d, d).t(), 1, 1);
-        return tanh(previous is null ? z : addmm(z, previous, w.narrow(1, 2 * d, d).t(), 1, 1));
+        return w.narrow(1, part * d, d);
     }
 }

@@ -147,9 +147,13 @@ public sealed class NeuralProgrammerNetwork : nn.Module<EncodedBatch, Selection,
         var total = where(programs.Pivots >= Scalars.Zero, pivotPicked, zeros_like(pivotPicked)).sum(1);
 
         // One row per distinct prefix (ProgramTargets): h_t, then the selector's logits, then each slot's move at t.
+        // h_t's three shares are computed where they are fewest: W_op U per operation, W_col P per (example, column),
+        // W_h h per row of the step before (its rows continue into several rows each), then gathered per row.
         var select = Select(question, wordStates, batch.WordMask);
         var operationShare = history_rnn.OperationShare(u);
-        Tensor? history = null, previousColumnLogits = null; // h_1 = 0 (HistoryRnn)
+        var columnShare = history_rnn.ColumnShare(columns).view(-1, d);   // [B·C, d]
+        long c = columns.shape[1];
+        Tensor? history = null, historyShare = null, previousColumnLogits = null; // h_1 = 0 (HistoryRnn)
         for (int step = 0; step < t; step++)
         {
             var examples = programs.RowExamples[step];
@@ -160,10 +164,11 @@ public sealed class NeuralProgrammerNetwork : nn.Module<EncodedBatch, Selection,
                 var moveColumns = programs.RowColumns[step];
                 // Where the move takes no column, the history is fed the argmax column, as at inference.
                 var column = where(moveColumns >= Scalars.Zero, moveColumns, previousColumnLogits!.index_select(0, parents).argmax(1));
-                history = history_rnn.Next(operationShare.index_select(0, programs.RowOperations[step]),
-                                           rowColumns.gather(1, column.view(-1, 1, 1).expand(-1, 1, d)).squeeze(1),
-                                           history?.index_select(0, parents));
+                history = HistoryRnn.Combine(operationShare.index_select(0, programs.RowOperations[step]),
+                                             columnShare.index_select(0, examples * c + column),
+                                             historyShare?.index_select(0, parents));
             }
+            if (step < t - 1 && history is not null) historyShare = history_rnn.HistoryShare(history);
             var (operationLogits, columnLogits) = select(history, rowColumns, examples);
             columnLogits = columnLogits.masked_fill(batch.ColumnMask.index_select(0, examples).logical_not(), Scalars.NegativeInfinity);
 

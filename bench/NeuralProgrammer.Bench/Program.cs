@@ -38,7 +38,8 @@ var peer = args.Contains("--peer") ? Peer.Find(Arg("--peer") is { } p && !p.Star
 Console.WriteLine($"machine: {Environment.MachineName}, {RuntimeInformation.OSDescription}, {RuntimeInformation.ProcessArchitecture}, " +
                   $"{Environment.ProcessorCount} cores; torch threads {threads}; TorchSharp {typeof(torch).Assembly.GetName().Version}" +
                   (memoryWeight > 0 ? $"; program memory weight {memoryWeight}" : "") + (peer is null ? "" : $"; peer {peer.Describe()}"));
-Console.WriteLine($"{"variant",-14} {"batch",6} {"train ex/s",11} {"infer ex/s",11} {"step ms",8} {"fwd",6} {"bwd",6} {"clip",6} {"noise",6} {"adam",6} {"copy",6} {"infer ms",9} {"peak MiB",9}");
+Console.WriteLine($"{"variant",-14} {"batch",6} {"train ex/s",11} {"infer ex/s",11} {"step ms",8} {"fwd",6} {"bwd",6} {"clip",6} {"noise",6} {"adam",6} {"copy",6} {"infer ms",9} {"peak MiB",9}" +
+                  (memoryWeight > 0 ? $" {"plain ms",8} {"×plain",6}" : ""));
 for (int round = 1; round <= rounds; round++)
 foreach (var variant in variants)
 foreach (var batchSize in batches)
@@ -57,7 +58,8 @@ foreach (var batchSize in batches)
                       $"peak memory {double.Parse(ours[^1], CultureInfo.InvariantCulture) - reference.PeakMiB:+0;-0} MiB");
 }
 Console.WriteLine("columns: ms per step; 'copy' = batch encoding, flat weight copy and the rest outside the timed phases; " +
-                  "'infer ms' = one inference batch (argmax, inference mode); 'peak MiB' = the row's process's peak resident memory.");
+                  "'infer ms' = one inference batch (argmax, inference mode); 'peak MiB' = the row's process's peak resident memory" +
+                  (memoryWeight > 0 ? "; 'step ms' is the step with the memory's loss, 'plain ms' the same run's step without it." : "."));
 return;
 
 string RunChild(DatasetVariant variant, int batchSize)
@@ -84,13 +86,28 @@ void RunRow(DatasetVariant variant, int batchSize)
         HyperParameters = HyperParameters.Default with { BatchSize = batchSize, ProgramMemoryWeight = ArgValue("--memory", 0.0) },
     };
     using var trainer = new Trainer(spec);
-    for (int i = 0; i < 3; i++) trainer.Step();
-
+    // With the memory, the same run's plain step beside it (same data and batches), the two stepped in turn so that
+    // the machine's drift falls on both alike.
+    using var plainTrainer = spec.HyperParameters.ProgramMemoryWeight > 0
+        ? new Trainer(spec with { HyperParameters = spec.HyperParameters with { ProgramMemoryWeight = 0 } }) : null;
+    for (int i = 0; i < 3; i++) { trainer.Step(); plainTrainer?.Step(); }
     var timings = new StepTimings();
-    var clock = Stopwatch.StartNew();
+    var (spent, plainSpent) = (TimeSpan.Zero, TimeSpan.Zero);
     int steps = 0;
-    while (clock.Elapsed.TotalSeconds < seconds || steps < 3) { trainer.Step(timings); steps++; }
-    double stepSeconds = clock.Elapsed.TotalSeconds / steps;
+    while (spent.TotalSeconds < seconds || steps < 3)
+    {
+        long started = Stopwatch.GetTimestamp();
+        trainer.Step(timings);
+        spent += Stopwatch.GetElapsedTime(started);
+        steps++;
+        if (plainTrainer is null) continue;
+        started = Stopwatch.GetTimestamp();
+        plainTrainer.Step();
+        plainSpent += Stopwatch.GetElapsedTime(started);
+    }
+    double stepSeconds = spent.TotalSeconds / steps;
+    var plain = plainTrainer is null ? "" : $" {plainSpent.TotalMilliseconds / steps,8:F2} {spent / plainSpent,6:F2}";
+    var clock = Stopwatch.StartNew();
 
     var examples = trainer.TestSet.Take(batchSize).ToList(); // inference on 120-row test tables, as the reference's
     using var batch = EncodedBatch.Encode(examples, trainer.Vocabulary);
@@ -110,7 +127,7 @@ void RunRow(DatasetVariant variant, int batchSize)
     Console.WriteLine(
         $"{variant.Name(),-14} {batchSize,6} {batchSize / stepSeconds,11:F0} {batchSize / inferenceSeconds,11:F0} {stepSeconds * 1000,8:F2} " +
         $"{Ms(timings.Forward),6:F2} {Ms(timings.Backward),6:F2} {Ms(timings.Update.Clip),6:F2} {Ms(timings.Update.Noise),6:F2} " +
-        $"{Ms(timings.Update.Optimizer),6:F2} {stepSeconds * 1000 - accounted,6:F2} {inferenceSeconds * 1000,9:F2} {Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024),9:F0}");
+        $"{Ms(timings.Update.Optimizer),6:F2} {stepSeconds * 1000 - accounted,6:F2} {inferenceSeconds * 1000,9:F2} {Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024),9:F0}{plain}");
 }
 
 string? Arg(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
