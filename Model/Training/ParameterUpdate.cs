@@ -81,7 +81,7 @@ public sealed class ParameterUpdate : IDisposable
             step = (-LearningRate(Updates) / correction1).ToScalar();
         FirstMoment.mul_(b1).add_(gradient, oneMinusB1);
         SecondMoment.mul_(b2).addcmul_(gradient, gradient, oneMinusB2);
-        var denominator = (SecondMoment.sqrt() / rootCorrection2).add_(epsilon);
+        var denominator = SecondMoment.sqrt().div_(rootCorrection2).add_(epsilon);
         Weights.addcdiv_(FirstMoment, denominator, step);
         Updates = t;
         timings?.AddOptimizer(clock.Elapsed);

@@ -14,6 +14,7 @@ using static TorchSharp.torch;
 // process so that its peak resident memory is its own.
 // Usage: bench [--threads N] [--seconds S] [--variants single-column,5-columns] [--batches 1,50,500] [--memory W]
 //              [--rounds R] [--peer [path/to/np_peer.py]]
+//        bench --row variant:batch --profile train|infer [--threads N] [--seconds S]   (one phase alone: bench/profile.sh)
 // --memory W: train with the program memory's loss at weight W (the memory is built before timing starts).
 // --peer: after each row, the same row of the PyTorch reference (default ../shared/peer/np_peer.py, run by
 // /usr/bin/python3 when it has torch, through with_openblas.sh beside it when present) and the ratio project/peer.
@@ -86,6 +87,7 @@ void RunRow(DatasetVariant variant, int batchSize)
         HyperParameters = HyperParameters.Default with { BatchSize = batchSize, ProgramMemoryWeight = ArgValue("--memory", 0.0) },
     };
     using var trainer = new Trainer(spec);
+    if (Arg("--profile") is { } phase) { Profile(trainer, phase, seconds); return; }
     // With the memory, the same run's plain step beside it (same data and batches), the two stepped in turn so that
     // the machine's drift falls on both alike.
     using var plainTrainer = spec.HyperParameters.ProgramMemoryWeight > 0
@@ -128,6 +130,23 @@ void RunRow(DatasetVariant variant, int batchSize)
         $"{variant.Name(),-14} {batchSize,6} {batchSize / stepSeconds,11:F0} {batchSize / inferenceSeconds,11:F0} {stepSeconds * 1000,8:F2} " +
         $"{Ms(timings.Forward),6:F2} {Ms(timings.Backward),6:F2} {Ms(timings.Update.Clip),6:F2} {Ms(timings.Update.Noise),6:F2} " +
         $"{Ms(timings.Update.Optimizer),6:F2} {stepSeconds * 1000 - accounted,6:F2} {inferenceSeconds * 1000,9:F2} {Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024),9:F0}{plain}");
+}
+
+// --profile train|infer --row variant:batch: that phase alone for --seconds, for bench/profile.sh's perf record.
+static void Profile(Trainer trainer, string phase, double seconds)
+{
+    var clock = Stopwatch.StartNew();
+    int passes = 0;
+    if (phase == "train")
+        for (; clock.Elapsed.TotalSeconds < seconds; passes++) trainer.Step();
+    else
+    {
+        using var batch = EncodedBatch.Encode(trainer.TestSet.Take(trainer.Spec.HyperParameters.BatchSize).ToList(), trainer.Vocabulary);
+        using var _ = inference_mode();
+        trainer.Network.eval();
+        for (; clock.Elapsed.TotalSeconds < seconds; passes++) using (trainer.Network.forward(batch, Selection.Argmax)) { }
+    }
+    Console.WriteLine($"{phase}: {passes} passes, {clock.Elapsed.TotalMilliseconds / passes:F2} ms each");
 }
 
 string? Arg(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
