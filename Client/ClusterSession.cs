@@ -51,11 +51,13 @@ public sealed class ClusterSession : IAsyncDisposable
         return new ClusterSession(null, silo, silo.Services.GetRequiredService<IGrainFactory>(), "embedded silo");
     }
 
-    public static async Task<ClusterSession> Connect(string cluster, CancellationToken cancellation)
+    /// <param name="settings">Configuration keys besides the <c>NP_</c> environment's (e.g. <c>Tls:*</c>), for callers that are not np.</param>
+    public static async Task<ClusterSession> Connect(string cluster, CancellationToken cancellation, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         SiloHost.AddConfigurationSources(builder.Configuration);
         builder.Configuration.AddInMemoryCollection(Describe(cluster));
+        if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         builder.UseOrleansClient(orleans => ClusterClient.Configure(orleans, builder.Configuration));
         var host = builder.Build();
         // A gateway whose certificate this client refuses will never be accepted, however often Orleans retries it.

@@ -29,11 +29,20 @@ public sealed class FaultCatalogueTests(ITestOutputHelper output)
     public async Task Faults_and_load_on_three_silos()
     {
         var timeline = new Timeline(output);
+        // NP_FAULTS_ONLY=load, =sweep or =tls runs the load, the sweep faults or the TLS refusals alone (after a change only they exercise).
+        var only = Environment.GetEnvironmentVariable("NP_FAULTS_ONLY") is { Length: > 0 } named ? named : null;
+        if (only != "tls") await OnThreeSilos(timeline, only);
+        if (only is null or "tls") await WithTls(timeline);
+
+        output.WriteLine(Table(rows));
+        Assert.All(rows, r => Assert.DoesNotContain("FAILED", r.Final));
+    }
+
+    async Task OnThreeSilos(Timeline timeline, string? only)
+    {
         await using var cluster = await Cluster.StartAsync(timeline, prometheus: true, silos: 3, appendOnly: true);
         await using var session = await ClusterSession.Connect(cluster.Address, CancellationToken.None);
 
-        // NP_FAULTS_ONLY=load or =sweep runs the load or the sweep faults alone (after a change only they exercise).
-        var only = Environment.GetEnvironmentVariable("NP_FAULTS_ONLY") is { Length: > 0 } named ? named : null;
         bool faults = only is null;
         foreach (var which in faults ? new[] { "the job grain's silo", "a worker silo", "the other worker silo" } : [])
             await DuringJob(cluster, session, $"kill -9 {which} during a job", async (job, _) =>
@@ -66,10 +75,47 @@ public sealed class FaultCatalogueTests(ITestOutputHelper output)
             await NamedErrors(cluster, completed);
         }
         if (faults || only == "load") await Load(cluster, session);
-
-        output.WriteLine(Table(rows));
-        Assert.All(rows, r => Assert.DoesNotContain("FAILED", r.Final));
     }
+
+    /// <summary>
+    /// The wrong TLS certificate, on a cluster of its own whose three silos and np share one certificate: np, then a
+    /// silo, given another certificate while a job trains. Each must be refused with its named error, the silo must not
+    /// join, and the job must not notice.
+    /// </summary>
+    async Task WithTls(Timeline timeline)
+    {
+        using var certificates = new TestCertificates();
+        var tls = TestCertificates.Settings(certificates.Make("np-cluster", "s3cret"), "s3cret");
+        var stranger = TestCertificates.Settings(certificates.Make("stranger", "other"), "other");
+        await using var cluster = await Cluster.StartAsync(timeline, prometheus: false, silos: 3, appendOnly: true, tls);
+        await using var session = await ClusterSession.Connect(cluster.Address, CancellationToken.None, tls.ToDictionary(kv => kv.Key, kv => (string?)kv.Value));
+
+        (string Took, string Error) refusal = ("", "");
+        await DuringJob(cluster, session, "np with the wrong TLS certificate (`np list`)", async (_, _) =>
+        {
+            var started = cluster.Timeline.Now;
+            await using var np = Np.StartWith(cluster.Timeline, cluster.Directory, Cluster.Environment(stranger), "list", "--cluster", cluster.Address);
+            var exit = await np.WaitForExitAsync(TimeSpan.FromMinutes(2));
+            refusal = (Seconds(cluster.Timeline.Now - started), $"np exit {exit?.ToString() ?? "none"}: {NamedError(np.Output)}");
+            return null;
+        }, () => refusal);
+        await DuringJob(cluster, session, "silo with the wrong TLS certificate started into the cluster", async (_, _) =>
+        {
+            var started = cluster.Timeline.Now;
+            var silo = cluster.StartSilo("silo-stranger", stranger);
+            var exit = await silo.Process.WaitForExitAsync(TimeSpan.FromMinutes(6));
+            var took = cluster.Timeline.Now - started;
+            var hosts = await session.Grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
+            var joined = hosts.Keys.Any(a => silo.Is(a.ToString()));
+            refusal = (Seconds(took), $"silo exit {exit?.ToString() ?? "none"}: {NamedError(silo.Process.Output)}; " +
+                $"{(joined ? "FAILED: it joined" : "it never joined")}, {hosts.Count} active silos");
+            return null;
+        }, () => refusal);
+    }
+
+    /// <summary>The first line of a process's output that is its named error.</summary>
+    static string NamedError(string output) =>
+        output.Split('\n').FirstOrDefault(l => l.StartsWith("error: ", StringComparison.Ordinal)) ?? "(no error line)";
 
     /// <summary>Keeps a row and rewrites the table file at once, so that a run stopped half way still shows what it measured.</summary>
     void Add(Row row)
@@ -82,9 +128,11 @@ public sealed class FaultCatalogueTests(ITestOutputHelper output)
     /// Trains a demo-size job on three workers with np train, injects the fault once it passed update 250 (after its
     /// checkpoint at 200), and measures: the time until it passes the update it had at the fault, the updates it
     /// trains twice (from its last checkpoint on, when it resumed), the evaluations missing from its result, its end.
-    /// <paramref name="inject"/> may return the process that follows the job from then on (np watch).
+    /// <paramref name="inject"/> may return the process that follows the job from then on (np watch). For a fault that
+    /// must be refused, <paramref name="refused"/> gives the time to its refusal and its named error, which the row shows.
     /// </summary>
-    async Task<string> DuringJob(Cluster cluster, ClusterSession session, string fault, Func<string, ChildProcess, Task<ChildProcess?>> inject)
+    async Task<string> DuringJob(Cluster cluster, ClusterSession session, string fault, Func<string, ChildProcess, Task<ChildProcess?>> inject,
+        Func<(string Took, string Error)>? refused = null)
     {
         await replacing;
         var job = $"fault-{Guid.NewGuid():N}"[..14];
@@ -104,8 +152,11 @@ public sealed class FaultCatalogueTests(ITestOutputHelper output)
             long redone = Redone(at.Update, probe.Since(injected));
             var result = await session.Grains.GetGrain<ITrainingJobGrain>(job).GetResult();
             int lost = Steps / EvaluateEvery - result.Curve.Length + (result.Updates == Steps ? 0 : 1);
-            Add(new Row(fault, Seconds(back.At - injected), $"{redone}", lost == 0 ? "none" : $"{lost} evaluations",
-                $"{after.State.ToLowerInvariant()} ({result.Updates} updates), {follower.Name} exit {exit?.ToString() ?? "none"}, {after.Resumes - before.Resumes} resumes"));
+            var end = $"{after.State.ToLowerInvariant()} ({result.Updates} updates), {follower.Name} exit {exit?.ToString() ?? "none"}, {after.Resumes - before.Resumes} resumes";
+            if (refused?.Invoke() is var (took, error))
+                Add(new Row(fault, $"refused after {took}", $"{redone}", lost == 0 ? "none" : $"{lost} evaluations", $"{error}; the job: {end}"));
+            else
+                Add(new Row(fault, Seconds(back.At - injected), $"{redone}", lost == 0 ? "none" : $"{lost} evaluations", end));
         }
         catch (Exception e)
         {
