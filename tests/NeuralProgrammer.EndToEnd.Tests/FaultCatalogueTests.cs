@@ -29,10 +29,12 @@ public sealed class FaultCatalogueTests(ITestOutputHelper output)
     public async Task Faults_and_load_on_three_silos()
     {
         var timeline = new Timeline(output);
-        // NP_FAULTS_ONLY=load, =sweep or =tls runs the load, the sweep faults or the TLS refusals alone (after a change only they exercise).
+        // NP_FAULTS_ONLY=load, =sweep, =tls or =aof runs the load, the sweep faults, the TLS refusals or the Redis restart
+        // without persistence alone (after a change only they exercise).
         var only = Environment.GetEnvironmentVariable("NP_FAULTS_ONLY") is { Length: > 0 } named ? named : null;
-        if (only != "tls") await OnThreeSilos(timeline, only);
+        if (only is not ("tls" or "aof")) await OnThreeSilos(timeline, only);
         if (only is null or "tls") await WithTls(timeline);
+        if (only is null or "aof") await RedisWithoutPersistence(timeline);
 
         output.WriteLine(Table(rows));
         Assert.All(rows, r => Assert.DoesNotContain("FAILED", r.Final));
@@ -111,6 +113,40 @@ public sealed class FaultCatalogueTests(ITestOutputHelper output)
                 $"{(joined ? "FAILED: it joined" : "it never joined")}, {hosts.Count} active silos");
             return null;
         }, () => refusal);
+    }
+
+    /// <summary>
+    /// What README says happens without Redis persistence, measured: on a cluster of its own whose Redis keeps no AOF
+    /// and no snapshot, Redis is killed and restarted empty while a job trains. A figure, not an assertion: the row
+    /// records how np train ended, what np status then answers, and which silos are left.
+    /// </summary>
+    async Task RedisWithoutPersistence(Timeline timeline)
+    {
+        const string fault = "Redis killed, restarted 2 s later without persistence (no AOF, no snapshot)";
+        await using var cluster = await Cluster.StartAsync(timeline, prometheus: false, silos: 3, appendOnly: false);
+        await using var session = await ClusterSession.Connect(cluster.Address, CancellationToken.None);
+        var job = $"fault-{Guid.NewGuid():N}"[..14];
+        var train = cluster.StartNp(["train", "--cluster", cluster.Address, "--job-id", job, "--workers", $"{Workers}", "--steps", $"{Steps}",
+            "--eval-every", $"{EvaluateEvery}", "--out", Path.Combine(cluster.Directory, job), .. Demo]);
+        try
+        {
+            await using (var probe = ProgressProbe.ForJob(session.Grains, job))
+                await probe.WaitFor(s => s.Update >= KillAt, RunTimeout, $"update {KillAt}");
+            var injected = cluster.Timeline.Now;
+            await cluster.RestartRedisAsync(TimeSpan.FromSeconds(2));
+            var exit = await train.WaitForExitAsync(TimeSpan.FromMinutes(5));
+            var ended = cluster.Timeline.Now - injected;
+            var status = await cluster.NpAsync(TimeSpan.FromMinutes(2), "status", job, "--cluster", cluster.Address);
+            var left = cluster.Silos.Count(s => !s.Process.HasExited);
+            Add(new Row(fault, exit is null ? "np train still following after 5 min" : $"np train ended after {Seconds(ended)}", "–",
+                status.ExitCode == 0 ? "none" : "the job",
+                $"np train exit {exit?.ToString() ?? "none"}: {NamedError(train.Output)}; np status exit {status.ExitCode}: " +
+                $"{(status.ExitCode == 0 ? status.Output.Split('\n').FirstOrDefault() : NamedError(status.Output))}; {left}/3 silo processes still running"));
+        }
+        catch (Exception e)
+        {
+            Add(new Row(fault, "", "", "", $"FAILED: {e.Message}"));
+        }
     }
 
     /// <summary>The first line of a process's output that is its named error.</summary>
