@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using NeuralProgrammer.Silo;
 
 namespace NeuralProgrammer.Client;
@@ -49,23 +51,39 @@ public sealed class ClusterSession : IAsyncDisposable
         return new ClusterSession(null, silo, silo.Services.GetRequiredService<IGrainFactory>(), "embedded silo");
     }
 
-    public static async Task<ClusterSession> Connect(string cluster, CancellationToken cancellation)
+    /// <param name="settings">Configuration keys besides the <c>NP_</c> environment's (e.g. <c>Tls:*</c>), for callers that are not np.</param>
+    public static async Task<ClusterSession> Connect(string cluster, CancellationToken cancellation, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         SiloHost.AddConfigurationSources(builder.Configuration);
         builder.Configuration.AddInMemoryCollection(Describe(cluster));
+        if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         builder.UseOrleansClient(orleans => ClusterClient.Configure(orleans, builder.Configuration));
         var host = builder.Build();
+        // A gateway whose certificate this client refuses will never be accepted, however often Orleans retries it.
+        var refused = new TaskCompletionSource<TlsRefusal>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (host.Services.GetService<TlsPeerCheck>() is { } check) check.Refused += r => refused.TrySetResult(r);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         timeout.CancelAfter(ConnectTimeout);
         try
         {
-            await host.StartAsync(timeout.Token);
+            var start = host.StartAsync(timeout.Token);
+            if (await Task.WhenAny(start, refused.Task) == refused.Task) timeout.Cancel();
+            await start;
+        }
+        catch (Exception) when (refused.Task.IsCompleted && !cancellation.IsCancellationRequested)
+        {
+            host.Dispose();
+            throw new InvalidOperationException($"Cannot connect to the cluster at '{cluster}': {refused.Task.Result.Message}");
         }
         catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
         {
+            var ids = host.Services.GetRequiredService<IOptions<ClusterOptions>>().Value;
             host.Dispose();
-            throw new InvalidOperationException($"Cannot reach the cluster at '{cluster}': no gateway answered within {ConnectTimeout.TotalSeconds:F0} s.");
+            throw new InvalidOperationException(
+                $"Cannot reach the cluster at '{cluster}': no gateway of cluster id '{ids.ClusterId}' (service id '{ids.ServiceId}') answered within " +
+                $"{ConnectTimeout.TotalSeconds:F0} s. Check the address, NP_Cluster__ClusterId and NP_Cluster__ServiceId against the silos', " +
+                "and NP_Tls__* if the cluster uses TLS.");
         }
         catch (Exception e) when (e is not ArgumentException and not OperationCanceledException)
         {

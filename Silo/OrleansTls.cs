@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using Orleans.Configuration;
 using Orleans.Connections.Security;
 
 namespace NeuralProgrammer.Silo;
@@ -33,35 +34,57 @@ public static class OrleansTls
         return certificate;
     }
 
-    /// <summary>Fills Orleans' <see cref="TlsOptions"/>: our certificate, a required peer certificate, pinned validation.</summary>
-    public static void Configure(TlsOptions options, X509Certificate2 certificate, TlsSettings settings)
+    /// <summary>
+    /// Fills Orleans' <see cref="TlsOptions"/>: our certificate, a required peer certificate, validation by
+    /// <paramref name="check"/> (<paramref name="outbound"/>: for the connections this node opens).
+    /// </summary>
+    public static void Configure(TlsOptions options, X509Certificate2 certificate, TlsPeerCheck check, bool outbound)
     {
         options.LocalCertificate = certificate;
         options.RemoteCertificateMode = RemoteCertificateMode.RequireCertificate;
         options.ClientCertificateMode = RemoteCertificateMode.RequireCertificate;
-        var allowed = new HashSet<string>(settings.AllowedThumbprints, StringComparer.OrdinalIgnoreCase) { certificate.Thumbprint };
         // Pinning is the identity check: silo certificate names rarely match pod IPs, so name and chain errors are not.
-        options.RemoteCertificateValidation = (remote, _, _) => IsAllowed(remote, allowed);
+        options.RemoteCertificateValidation = (remote, _, _) => check.Accepts(remote, outbound);
     }
 
-    static bool IsAllowed(X509Certificate2? remote, HashSet<string> allowed) =>
-        remote is not null && allowed.Contains(remote.Thumbprint) && DateTime.Now >= remote.NotBefore && DateTime.Now <= remote.NotAfter;
-
+    /// <summary>
+    /// What Orleans' <c>ISiloBuilder.UseTls</c> does, with one <see cref="TlsOptions"/> for the connections the silo
+    /// accepts and one for those it opens, so that a refusal says which side presented the certificate
+    /// (<see cref="TlsJoinGuard"/>).
+    /// </summary>
     public static ISiloBuilder UseTls(ISiloBuilder silo, TlsSettings settings)
     {
         var certificate = LoadCertificate(settings);
-        return silo.UseTls(certificate, options => Configure(options, certificate, settings));
+        var check = new TlsPeerCheck(certificate, settings);
+        silo.Services.AddSingleton(check);
+        silo.Services.AddSingleton<TlsJoinGuard>();
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(services => services.GetRequiredService<TlsJoinGuard>());
+        TlsOptions Options(bool outbound)
+        {
+            var options = new TlsOptions();
+            Configure(options, certificate, check, outbound);
+            return options;
+        }
+        return silo.Configure<SiloConnectionOptions>(connections =>
+        {
+            connections.ConfigureSiloInboundConnection(connection => connection.UseServerTls(Options(outbound: false)));
+            connections.ConfigureGatewayInboundConnection(connection => connection.UseServerTls(Options(outbound: false)));
+            connections.ConfigureSiloOutboundConnection(connection => connection.UseClientTls(Options(outbound: true)));
+        });
     }
 
     /// <summary>
     /// For the client console: configures an Orleans client with TLS from the same <c>Tls:*</c> keys as the silo
-    /// (does nothing when <c>Tls:Enabled</c> is false).
+    /// (does nothing when <c>Tls:Enabled</c> is false). Its <see cref="TlsPeerCheck"/> is a service of the client, for
+    /// the console to name a refused gateway certificate instead of waiting for a connection that cannot succeed.
     /// </summary>
     public static IClientBuilder UseTls(IClientBuilder client, IConfiguration configuration)
     {
         var settings = TlsSettings.From(configuration);
         if (!settings.Enabled) return client;
         var certificate = LoadCertificate(settings);
-        return client.UseTls(certificate, options => Configure(options, certificate, settings));
+        var check = new TlsPeerCheck(certificate, settings);
+        client.Services.AddSingleton(check);
+        return client.UseTls(certificate, options => Configure(options, certificate, check, outbound: true));
     }
 }

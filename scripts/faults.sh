@@ -5,7 +5,9 @@
 # installs them); the read-only-folder and full-disk rows need a process allowed to mount a tmpfs (root), and say so
 # when it is not.
 #   scripts/faults.sh [table.md]     (default: faults-table.md; the full log next to it, .log)
-#   NP_FAULTS_ONLY=load scripts/faults.sh   (the load alone; =sweep: the two sweep faults alone)
+#   NP_FAULTS_ONLY=load scripts/faults.sh   (the load alone; =sweep: the two sweep faults alone; =tls: np and a silo
+#                                            with the wrong TLS certificate, on a TLS cluster of their own; =aof: Redis
+#                                            restarted without persistence, on a cluster of its own)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 table="$(realpath -m "${1:-faults-table.md}")"

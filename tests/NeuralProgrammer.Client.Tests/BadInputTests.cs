@@ -54,6 +54,40 @@ public class BadInputTests
     [Fact] public Task Result_of_an_unknown_job_is_refused_naming_it() => AssertFails("no-such-job", "result", "no-such-job");
     [Fact] public Task Cancel_of_an_unknown_job_is_refused_naming_it() => AssertFails("no-such-job", "cancel", "no-such-job");
 
+    [Fact]
+    public async Task Client_with_another_TLS_certificate_is_refused_naming_both_certificates_before_its_connect_timeout()
+    {
+        using var certificates = new TestCertificates();
+        var cluster = certificates.Make("np-cluster", "s3cret");
+        var stranger = certificates.Make("stranger", "other");
+        var ports = Ports.Free(3);
+        await using var silo = NeuralProgrammer.Silo.SiloHost.Build(
+        [
+            $"--Silo:SiloPort={ports[0]}", $"--Silo:GatewayPort={ports[1]}", $"--Urls=http://127.0.0.1:{ports[2]}",
+            "--Logging:LogLevel:Default=Warning", "--Tls:Enabled=true", $"--Tls:CertificatePath={cluster}", "--Tls:CertificatePassword=s3cret",
+        ]);
+        await silo.StartAsync();
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var outcome = await Np.RunWith(new Dictionary<string, string>
+        {
+            ["NP_Tls__Enabled"] = "true",
+            ["NP_Tls__CertificatePath"] = stranger,
+            ["NP_Tls__CertificatePassword"] = "other",
+        }, "list", "--cluster", $"127.0.0.1:{ports[1]}");
+        await silo.StopAsync();
+
+        Assert.True(outcome.ExitCode == 1, $"exit {outcome.ExitCode}: {outcome.Error}{outcome.Output}");
+        var error = outcome.Error.Split('\n').First(l => l.StartsWith("error: ", StringComparison.Ordinal));
+        Assert.StartsWith($"error: Cannot connect to the cluster at '127.0.0.1:{ports[1]}': TLS handshake refused", error);
+        Assert.Contains(TestCertificates.Thumbprint(cluster, "s3cret"), error);
+        Assert.Contains(TestCertificates.Thumbprint(stranger, "other"), error);
+        Assert.Contains("Tls:AllowedThumbprints", error);
+        Assert.DoesNotContain("   at ", outcome.Error);
+        // np gives up on a silent gateway after 20 s: a refused certificate is named at once.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"np took {clock.Elapsed.TotalSeconds:F0} s");
+    }
+
     // Sweep specs (the planner's cases on well-formed specs: NeuralProgrammer.Sweep.Tests, PlannerTests).
 
     static async Task<Np.Outcome> AssertSweepFails(string expected, string spec)

@@ -7,12 +7,16 @@ public static class Np
 {
     public sealed record Outcome(int ExitCode, string Output, string Error);
 
-    public static async Task<Outcome> Run(params string[] args)
+    public static Task<Outcome> Run(params string[] args) => RunWith(new Dictionary<string, string>(), args);
+
+    /// <summary>np with settings in its environment, e.g. <c>NP_Tls__CertificatePath</c>.</summary>
+    public static async Task<Outcome> RunWith(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "np.dll"));
         foreach (var arg in args) start.ArgumentList.Add(arg);
         start.Environment["NO_COLOR"] = "1";
+        foreach (var (key, value) in environment) start.Environment[key] = value;
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();

@@ -167,6 +167,20 @@ sealed class SiloProcess : IAsyncDisposable
         get { lock (_log) return $"--- {Name} (pid {_process.Id})\n{_log}"; }
     }
 
+    /// <summary>Waits for the process to end by itself; returns its exit code, or null if it still runs after <paramref name="timeout"/>.</summary>
+    public async Task<int?> WaitForExitAsync(TimeSpan timeout)
+    {
+        try
+        {
+            await _process.WaitForExitAsync().WaitAsync(timeout);
+            return _process.ExitCode;
+        }
+        catch (TimeoutException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>SIGTERM, as Kubernetes and docker stop send it; returns the exit code, or null if it did not exit in time.</summary>
     public async Task<int?> TerminateAsync(TimeSpan timeout)
     {

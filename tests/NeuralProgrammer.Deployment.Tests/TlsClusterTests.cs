@@ -1,33 +1,15 @@
 using Xunit.Abstractions;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
 namespace NeuralProgrammer.Deployment.Tests;
 
 public sealed class TlsClusterTests(ITestOutputHelper output) : IDisposable
 {
-    readonly string _directory = Directory.CreateTempSubdirectory("np-tls-").FullName;
+    readonly TestCertificates certificates = new();
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    public void Dispose() => certificates.Dispose();
 
-    /// <summary>A self-signed certificate for server and client authentication, written as a password-protected PFX.</summary>
-    string MakeCertificate(string name, string password)
-    {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
-            [new Oid("1.3.6.1.5.5.7.3.1"), new Oid("1.3.6.1.5.5.7.3.2")], false));
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddDnsName("localhost");
-        san.AddIpAddress(System.Net.IPAddress.Loopback);
-        request.CertificateExtensions.Add(san.Build());
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(7));
-        var path = Path.Combine(_directory, name + ".pfx");
-        File.WriteAllBytes(path, certificate.Export(X509ContentType.Pfx, password));
-        return path;
-    }
+    string MakeCertificate(string name, string password) => certificates.Make(name, password);
 
     [Fact]
     public async Task A_TLS_cluster_accepts_a_client_with_the_certificate_and_refuses_one_without_TLS_or_with_another_certificate()
@@ -84,6 +66,36 @@ public sealed class TlsClusterTests(ITestOutputHelper output) : IDisposable
         await AssertPlaintextIsDroppedAsync(a.GatewayPort);
         await Assert.ThrowsAnyAsync<Exception>(() => HandshakeAsync(a.GatewayPort, stranger, "other"));
         await HandshakeAsync(a.GatewayPort, certificate, "s3cret");
+    }
+
+    [Fact]
+    public async Task A_silo_with_another_certificate_stops_with_a_named_error_and_does_not_join()
+    {
+        var certificate = MakeCertificate("np-cluster", "s3cret");
+        var stranger = MakeCertificate("stranger", "other");
+        await using var member = await TestSilo.StartAsync(TestCertificates.Settings(certificate, "s3cret"));
+
+        var ports = Ports.Free(3);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await using var joiner = SiloProcess.Start("stranger", new Dictionary<string, string>(),
+        [
+            $"--urls=http://127.0.0.1:{ports[2]}", $"--Silo:SiloPort={ports[0]}", $"--Silo:GatewayPort={ports[1]}",
+            $"--Cluster:PrimarySilo=127.0.0.1:{member.SiloPort}",
+            "--Tls:Enabled=true", $"--Tls:CertificatePath={stranger}", "--Tls:CertificatePassword=other",
+        ]);
+        var exit = await joiner.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        output.WriteLine($"the silo with another certificate exited {exit} after {clock.Elapsed.TotalSeconds:F1} s");
+        Assert.True(exit == 1, $"the silo with another certificate should stop with exit 1, not {exit?.ToString() ?? "run on"}:\n{joiner.Log}");
+        // Its own named error, not Orleans' connectivity check after minutes or its "I have been told I am dead" later.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"it took {clock.Elapsed.TotalSeconds:F0} s");
+        var error = joiner.Log.Split('\n').LastOrDefault(l => l.StartsWith("error: ", StringComparison.Ordinal)) ?? "";
+        Assert.StartsWith("error: this silo did not join the cluster: TLS handshake refused", error);
+        Assert.Contains(TestCertificates.Thumbprint(certificate, "s3cret"), error);
+        Assert.Contains(TestCertificates.Thumbprint(stranger, "other"), error);
+        Assert.Contains("Tls:AllowedThumbprints", error);
+        Assert.DoesNotContain("Unhandled exception", joiner.Log);
+
+        Assert.Equal([member.Address], member.ActiveMembers());
     }
 
     static async Task AssertPlaintextIsDroppedAsync(int port)

@@ -29,11 +29,22 @@ public sealed class FaultCatalogueTests(ITestOutputHelper output)
     public async Task Faults_and_load_on_three_silos()
     {
         var timeline = new Timeline(output);
+        // NP_FAULTS_ONLY=load, =sweep, =tls or =aof runs the load, the sweep faults, the TLS refusals or the Redis restart
+        // without persistence alone (after a change only they exercise).
+        var only = Environment.GetEnvironmentVariable("NP_FAULTS_ONLY") is { Length: > 0 } named ? named : null;
+        if (only is not ("tls" or "aof")) await OnThreeSilos(timeline, only);
+        if (only is null or "tls") await WithTls(timeline);
+        if (only is null or "aof") await RedisWithoutPersistence(timeline);
+
+        output.WriteLine(Table(rows));
+        Assert.All(rows, r => Assert.DoesNotContain("FAILED", r.Final));
+    }
+
+    async Task OnThreeSilos(Timeline timeline, string? only)
+    {
         await using var cluster = await Cluster.StartAsync(timeline, prometheus: true, silos: 3, appendOnly: true);
         await using var session = await ClusterSession.Connect(cluster.Address, CancellationToken.None);
 
-        // NP_FAULTS_ONLY=load or =sweep runs the load or the sweep faults alone (after a change only they exercise).
-        var only = Environment.GetEnvironmentVariable("NP_FAULTS_ONLY") is { Length: > 0 } named ? named : null;
         bool faults = only is null;
         foreach (var which in faults ? new[] { "the job grain's silo", "a worker silo", "the other worker silo" } : [])
             await DuringJob(cluster, session, $"kill -9 {which} during a job", async (job, _) =>
@@ -66,10 +77,81 @@ public sealed class FaultCatalogueTests(ITestOutputHelper output)
             await NamedErrors(cluster, completed);
         }
         if (faults || only == "load") await Load(cluster, session);
-
-        output.WriteLine(Table(rows));
-        Assert.All(rows, r => Assert.DoesNotContain("FAILED", r.Final));
     }
+
+    /// <summary>
+    /// The wrong TLS certificate, on a cluster of its own whose three silos and np share one certificate: np, then a
+    /// silo, given another certificate while a job trains. Each must be refused with its named error, the silo must not
+    /// join, and the job must not notice.
+    /// </summary>
+    async Task WithTls(Timeline timeline)
+    {
+        using var certificates = new TestCertificates();
+        var tls = TestCertificates.Settings(certificates.Make("np-cluster", "s3cret"), "s3cret");
+        var stranger = TestCertificates.Settings(certificates.Make("stranger", "other"), "other");
+        await using var cluster = await Cluster.StartAsync(timeline, prometheus: false, silos: 3, appendOnly: true, tls);
+        await using var session = await ClusterSession.Connect(cluster.Address, CancellationToken.None, tls.ToDictionary(kv => kv.Key, kv => (string?)kv.Value));
+
+        (string Took, string Error) refusal = ("", "");
+        await DuringJob(cluster, session, "np with the wrong TLS certificate (`np list`)", async (_, _) =>
+        {
+            var started = cluster.Timeline.Now;
+            await using var np = Np.StartWith(cluster.Timeline, cluster.Directory, Cluster.Environment(stranger), "list", "--cluster", cluster.Address);
+            var exit = await np.WaitForExitAsync(TimeSpan.FromMinutes(2));
+            refusal = (Seconds(cluster.Timeline.Now - started), $"np exit {exit?.ToString() ?? "none"}: {NamedError(np.Output)}");
+            return null;
+        }, () => refusal);
+        await DuringJob(cluster, session, "silo with the wrong TLS certificate started into the cluster", async (_, _) =>
+        {
+            var started = cluster.Timeline.Now;
+            var silo = cluster.StartSilo("silo-stranger", stranger);
+            var exit = await silo.Process.WaitForExitAsync(TimeSpan.FromMinutes(6));
+            var took = cluster.Timeline.Now - started;
+            var hosts = await session.Grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
+            var joined = hosts.Keys.Any(a => silo.Is(a.ToString()));
+            refusal = (Seconds(took), $"silo exit {exit?.ToString() ?? "none"}: {NamedError(silo.Process.Output)}; " +
+                $"{(joined ? "FAILED: it joined" : "it never joined")}, {hosts.Count} active silos");
+            return null;
+        }, () => refusal);
+    }
+
+    /// <summary>
+    /// What README says happens without Redis persistence, measured: on a cluster of its own whose Redis keeps no AOF
+    /// and no snapshot, Redis is killed and restarted empty while a job trains. A figure, not an assertion: the row
+    /// records how np train ended, what np status then answers, and which silos are left.
+    /// </summary>
+    async Task RedisWithoutPersistence(Timeline timeline)
+    {
+        const string fault = "Redis killed, restarted 2 s later without persistence (no AOF, no snapshot)";
+        await using var cluster = await Cluster.StartAsync(timeline, prometheus: false, silos: 3, appendOnly: false);
+        await using var session = await ClusterSession.Connect(cluster.Address, CancellationToken.None);
+        var job = $"fault-{Guid.NewGuid():N}"[..14];
+        var train = cluster.StartNp(["train", "--cluster", cluster.Address, "--job-id", job, "--workers", $"{Workers}", "--steps", $"{Steps}",
+            "--eval-every", $"{EvaluateEvery}", "--out", Path.Combine(cluster.Directory, job), .. Demo]);
+        try
+        {
+            await using (var probe = ProgressProbe.ForJob(session.Grains, job))
+                await probe.WaitFor(s => s.Update >= KillAt, RunTimeout, $"update {KillAt}");
+            var injected = cluster.Timeline.Now;
+            await cluster.RestartRedisAsync(TimeSpan.FromSeconds(2));
+            var exit = await train.WaitForExitAsync(TimeSpan.FromMinutes(5));
+            var ended = cluster.Timeline.Now - injected;
+            var status = await cluster.NpAsync(TimeSpan.FromMinutes(2), "status", job, "--cluster", cluster.Address);
+            var left = cluster.Silos.Count(s => !s.Process.HasExited);
+            Add(new Row(fault, exit is null ? "np train still following after 5 min" : $"np train ended after {Seconds(ended)}", "–",
+                status.ExitCode == 0 ? "none" : "the job",
+                $"np train exit {exit?.ToString() ?? "none"}: {NamedError(train.Output)}; np status exit {status.ExitCode}: " +
+                $"{(status.ExitCode == 0 ? status.Output.Split('\n').FirstOrDefault() : NamedError(status.Output))}; {left}/3 silo processes still running"));
+        }
+        catch (Exception e)
+        {
+            Add(new Row(fault, "", "", "", $"FAILED: {e.Message}"));
+        }
+    }
+
+    /// <summary>The first line of a process's output that is its named error.</summary>
+    static string NamedError(string output) =>
+        output.Split('\n').FirstOrDefault(l => l.StartsWith("error: ", StringComparison.Ordinal)) ?? "(no error line)";
 
     /// <summary>Keeps a row and rewrites the table file at once, so that a run stopped half way still shows what it measured.</summary>
     void Add(Row row)
@@ -82,9 +164,11 @@ public sealed class FaultCatalogueTests(ITestOutputHelper output)
     /// Trains a demo-size job on three workers with np train, injects the fault once it passed update 250 (after its
     /// checkpoint at 200), and measures: the time until it passes the update it had at the fault, the updates it
     /// trains twice (from its last checkpoint on, when it resumed), the evaluations missing from its result, its end.
-    /// <paramref name="inject"/> may return the process that follows the job from then on (np watch).
+    /// <paramref name="inject"/> may return the process that follows the job from then on (np watch). For a fault that
+    /// must be refused, <paramref name="refused"/> gives the time to its refusal and its named error, which the row shows.
     /// </summary>
-    async Task<string> DuringJob(Cluster cluster, ClusterSession session, string fault, Func<string, ChildProcess, Task<ChildProcess?>> inject)
+    async Task<string> DuringJob(Cluster cluster, ClusterSession session, string fault, Func<string, ChildProcess, Task<ChildProcess?>> inject,
+        Func<(string Took, string Error)>? refused = null)
     {
         await replacing;
         var job = $"fault-{Guid.NewGuid():N}"[..14];
@@ -104,8 +188,11 @@ public sealed class FaultCatalogueTests(ITestOutputHelper output)
             long redone = Redone(at.Update, probe.Since(injected));
             var result = await session.Grains.GetGrain<ITrainingJobGrain>(job).GetResult();
             int lost = Steps / EvaluateEvery - result.Curve.Length + (result.Updates == Steps ? 0 : 1);
-            Add(new Row(fault, Seconds(back.At - injected), $"{redone}", lost == 0 ? "none" : $"{lost} evaluations",
-                $"{after.State.ToLowerInvariant()} ({result.Updates} updates), {follower.Name} exit {exit?.ToString() ?? "none"}, {after.Resumes - before.Resumes} resumes"));
+            var end = $"{after.State.ToLowerInvariant()} ({result.Updates} updates), {follower.Name} exit {exit?.ToString() ?? "none"}, {after.Resumes - before.Resumes} resumes";
+            if (refused?.Invoke() is var (took, error))
+                Add(new Row(fault, $"refused after {took}", $"{redone}", lost == 0 ? "none" : $"{lost} evaluations", $"{error}; the job: {end}"));
+            else
+                Add(new Row(fault, Seconds(back.At - injected), $"{redone}", lost == 0 ? "none" : $"{lost} evaluations", end));
         }
         catch (Exception e)
         {

@@ -50,7 +50,8 @@ sealed class SiloNode : IAsyncDisposable
     SiloNode(string name, ChildProcess process, int[] ports) =>
         (Name, Process, SiloPort, GatewayPort, HttpPort) = (name, process, ports[0], ports[1], ports[2]);
 
-    public static SiloNode Start(string name, string redis, bool dashboard, Timeline timeline)
+    /// <param name="extra">Further settings (e.g. <c>Tls:*</c>), over the ones below.</param>
+    public static SiloNode Start(string name, string redis, bool dashboard, Timeline timeline, IReadOnlyDictionary<string, string>? extra = null)
     {
         var ports = Ports.Free(3);
         var settings = new Dictionary<string, string>
@@ -68,6 +69,7 @@ sealed class SiloNode : IAsyncDisposable
             // Keep the silo's log to what a test failure needs (membership, the grains' warnings), not its options.
             ["Logging:LogLevel:Orleans.Runtime.SiloOptionsLogger"] = "Warning",
         };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string>()) settings[key] = value;
         var args = new List<string> { Programs.SiloDll };
         args.AddRange(settings.Select(kv => $"--{kv.Key}={kv.Value}"));
         var process = ChildProcess.Start(name, "dotnet", args, timeline);
@@ -187,9 +189,13 @@ static class Np
         ChildProcess.Start("np " + args[0], "dotnet", [Programs.NpDll, .. args], timeline,
             new Dictionary<string, string>(environment) { ["NO_COLOR"] = "1" }, workingDirectory);
 
-    public static async Task<Outcome> RunAsync(Timeline timeline, string workingDirectory, TimeSpan timeout, params string[] args)
+    public static async Task<Outcome> RunAsync(Timeline timeline, string workingDirectory, TimeSpan timeout, params string[] args) =>
+        await RunWithAsync(timeline, workingDirectory, new Dictionary<string, string>(), timeout, args);
+
+    public static async Task<Outcome> RunWithAsync(Timeline timeline, string workingDirectory, IReadOnlyDictionary<string, string> environment, TimeSpan timeout,
+        params string[] args)
     {
-        await using var process = Start(timeline, workingDirectory, args);
+        await using var process = StartWith(timeline, workingDirectory, environment, args);
         var exit = await process.WaitForExitAsync(timeout);
         Assert.True(exit is not null, $"np {string.Join(' ', args)} did not finish within {timeout.TotalSeconds:F0} s:\n{process.Log()}");
         return new Outcome(exit.Value, process.Output);
