@@ -32,6 +32,7 @@ public sealed class NeuralProgrammerNetwork : nn.Module<EncodedBatch, Selection,
         : base("neural_programmer")
     {
         HyperParameters = hyperParameters.EnsureValid();
+        NativeHeap.KeepFreedMemory();
         Combination = new Combination(operations);
         VocabularySize = vocabularySize;
         int d = hyperParameters.Dimension;
