@@ -135,6 +135,7 @@ void RunRow(DatasetVariant variant, int batchSize)
 // --profile train|infer --row variant:batch: that phase alone for --seconds, for bench/profile.sh's perf record.
 static void Profile(Trainer trainer, string phase, double seconds)
 {
+    var (allocated, pause, collections) = (GC.GetTotalAllocatedBytes(), GC.GetTotalPauseDuration(), GC.CollectionCount(0));
     var clock = Stopwatch.StartNew();
     int passes = 0;
     if (phase == "train")
@@ -146,7 +147,10 @@ static void Profile(Trainer trainer, string phase, double seconds)
         trainer.Network.eval();
         for (; clock.Elapsed.TotalSeconds < seconds; passes++) using (trainer.Network.forward(batch, Selection.Argmax)) { }
     }
-    Console.WriteLine($"{phase}: {passes} passes, {clock.Elapsed.TotalMilliseconds / passes:F2} ms each");
+    var elapsed = clock.Elapsed;
+    Console.WriteLine($"{phase}: {passes} passes, {elapsed.TotalMilliseconds / passes:F2} ms each; managed heap: " +
+                      $"{(GC.GetTotalAllocatedBytes() - allocated) / 1024.0 / passes:F1} KiB allocated per pass, " +
+                      $"{GC.CollectionCount(0) - collections} collections, GC pauses {(GC.GetTotalPauseDuration() - pause).TotalMilliseconds / elapsed.TotalMilliseconds:P2} of the time");
 }
 
 string? Arg(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
