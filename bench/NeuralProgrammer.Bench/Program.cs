@@ -10,12 +10,18 @@ using static TorchSharp.torch;
 // variants, with a per-phase split of a training step and the resident memory.
 // Usage: bench [--threads N] [--seconds S] [--variants single-column,5-columns] [--batches 1,50,500] [--memory W]
 // (--memory: train with the program memory's loss at weight W; the memory is built before timing starts)
+//        bench --search [--variants ...]: the program memory's search per <variant>-memory preset instead (SearchBench)
 int threads = ArgValue("--threads", Environment.ProcessorCount);
 double seconds = ArgValue("--seconds", 3.0);
 var variants = ArgText("--variants", "single-column,5-columns").Split(',').Select(DatasetVariants.Parse).ToArray();
 var batches = ArgText("--batches", "1,50,500").Split(',').Select(int.Parse).ToArray();
 double memoryWeight = ArgValue("--memory", 0.0);
 set_num_threads(threads);
+if (args.Contains("--search"))
+{
+    NeuralProgrammer.Bench.SearchBench.Run(ArgText("--variants", "single-column,3-columns,5-columns,10-columns,text-match-5").Split(',').Select(DatasetVariants.Parse).ToArray());
+    return;
+}
 
 Console.WriteLine($"machine: {Environment.MachineName}, {RuntimeInformation.OSDescription}, {RuntimeInformation.ProcessArchitecture}, " +
                   $"{Environment.ProcessorCount} cores; torch threads {get_num_threads()}; TorchSharp {typeof(torch).Assembly.GetName().Version}" +
