@@ -20,6 +20,7 @@ public sealed class ProgramExecution
     readonly UInt128[,] lesser;
     readonly UInt128[] textMatch;
     readonly Dictionary<UInt128, double[]> sums = [];
+    (UInt128 Rows, double[]? Sums) lastSums;
     readonly int targetColumn;
     readonly UInt128 targetRows;
 
@@ -180,7 +181,9 @@ public sealed class ProgramExecution
 
     double[] Sums(UInt128 rows)
     {
-        if (sums.TryGetValue(rows, out var found)) return found;
+        // A search sums one state's rows for each column in turn.
+        if (lastSums.Rows == rows && lastSums.Sums is { } last) return last;
+        if (sums.TryGetValue(rows, out var found)) return (lastSums = (rows, found)).Sums!;
         var columns = example.Table.Columns;
         found = new double[columns.Count];
         for (int j = 0; j < columns.Count; j++)
@@ -191,6 +194,7 @@ public sealed class ProgramExecution
                 total += columns[j].Numbers![(int)UInt128.TrailingZeroCount(bits)];
             found[j] = total;
         }
+        lastSums = (rows, found);
         return sums[rows] = found;
     }
 
