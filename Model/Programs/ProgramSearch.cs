@@ -32,11 +32,14 @@ public static class ProgramSearch
         {
             var layer = layers[^1];
             // The last layer keeps only the states that can answer: a few in a hundred.
-            var next = new SearchLayer(limit, layer.Count * moves.Count / (depth == steps - 1 ? 64 : 1));
+            bool lastLayer = depth == steps - 1;
+            var next = new SearchLayer(limit, layer.Count * moves.Count / (lastLayer ? 64 : 1));
             for (int state = 0; state < layer.Count; state++)
+            {
+                if (lastLayer) lastMove.From(layer[state]);
                 for (int m = 0; m < moves.Count; m++)
                 {
-                    if (execution.Apply(layer[state], moves[m]) is not { } after || depth == steps - 1 && !lastMove.CanAnswer(after, m)) continue;
+                    if (lastLayer && !lastMove.MayAnswer(m) || execution.Apply(layer[state], moves[m]) is not { } after || lastLayer && !lastMove.Answers(after, m)) continue;
                     int reached = next.Reach(after), added = moves[m].Operation == Operation.Reset ? 0 : 1;
                     for (int k = 0; k < layer.PrefixCount(state); k++)
                     {
@@ -44,6 +47,7 @@ public static class ProgramSearch
                         next.Keep(reached, new(parent, m, layer.PrefixAt(parent).Cost + added));
                     }
                 }
+            }
             layers.Add(next);
         }
 
