@@ -27,13 +27,14 @@ public static class ProgramSearch
         var answering = moves.Where(m => m.Operation.AnswersScalar() || m.Operation == Operation.Assign).ToList();
         var lastMove = new LastMoveCheck(execution, moves, answering);
 
-        var layers = new List<SearchLayer> { SearchLayer.Start(execution.Initial, limit) };
+        var reusable = reused ??= [];
+        while (reusable.Count < steps + 1) reusable.Add(new SearchLayer());
+        var layers = new List<SearchLayer> { reusable[0].Start(execution.Initial, limit) };
         for (int depth = 1; depth < steps; depth++)
         {
             var layer = layers[^1];
-            // The last layer keeps only the states that can answer: a few in a hundred.
             bool lastLayer = depth == steps - 1;
-            var next = new SearchLayer(limit, layer.Count * moves.Count / (lastLayer ? 64 : 1));
+            var next = reusable[depth].Clear(limit);
             for (int state = 0; state < layer.Count; state++)
             {
                 if (lastLayer) lastMove.From(layer[state]);
@@ -52,7 +53,7 @@ public static class ProgramSearch
         }
 
         // The programs found, ranked as the prefixes of one state are, each named by its index in programs.
-        var found = new SearchLayer(limit);
+        var found = reusable[steps].Clear(limit);
         found.Reach(execution.Initial);
         var programs = new List<ProgramMove[]>();
         var last = layers[^1];
@@ -74,6 +75,9 @@ public static class ProgramSearch
             }
         return Enumerable.Range(0, found.PrefixCount(0)).Select(k => new HardProgram(programs[found.PrefixAt(found.PrefixIndex(0, k)).Parent], names)).ToList();
     }
+
+    /// <summary>The layers of this thread's searches, reused from one search to the next (<see cref="SearchLayer.Clear"/>).</summary>
+    [ThreadStatic] static List<SearchLayer>? reused;
 
     /// <summary>The moves of the last layer's prefix at <paramref name="index"/>, then <paramref name="last"/>.</summary>
     static ProgramMove[] Moves(List<SearchLayer> layers, int index, ProgramMove last, IReadOnlyList<ProgramMove> moves)
