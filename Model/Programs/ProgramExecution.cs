@@ -19,7 +19,10 @@ public sealed class ProgramExecution
     readonly UInt128[,] greater;
     readonly UInt128[,] lesser;
     readonly UInt128[] textMatch;
+    /// <summary>The numeric cells row by row, 0 in text columns: what sum adds.</summary>
+    readonly double[] cells;
     readonly Dictionary<UInt128, double[]> sums = [];
+    (UInt128 Rows, double[]? Sums) lastSums;
     readonly int targetColumn;
     readonly UInt128 targetRows;
 
@@ -40,6 +43,7 @@ public sealed class ProgramExecution
         greater = new UInt128[columns, pivots.Length];
         lesser = new UInt128[columns, pivots.Length];
         textMatch = new UInt128[columns];
+        cells = new double[rows * columns];
         var words = question.Words.ToHashSet();
         for (int j = 0; j < columns; j++)
         {
@@ -52,6 +56,7 @@ public sealed class ProgramExecution
                     if (words.Contains(column.Words![i])) textMatch[j] |= bit;
                     continue;
                 }
+                cells[i * columns + j] = column.Numbers![i];
                 for (int k = 0; k < pivots.Length; k++)
                 {
                     if (column.Numbers![i] > pivots[k]) greater[j, k] |= bit;
@@ -122,15 +127,30 @@ public sealed class ProgramExecution
             case Operation.Sum: scalar = Sums(state.Rows1)[move.Column]; break;
             case Operation.Count: scalar = (double)UInt128.PopCount(state.Rows1); break;
             case Operation.Difference: scalar = state.Scalar3 - state.Scalar1; break;
-            case Operation.Greater: rows = greater[move.Column, move.Pivot]; break;
-            case Operation.Lesser: rows = lesser[move.Column, move.Pivot]; break;
             case Operation.And: rows = state.Rows1 & state.Rows2; break;
             case Operation.Or: rows = state.Rows1 | state.Rows2; break;
-            case Operation.Reset: rows = allRows; break;
-            case Operation.TextMatch: rows = textMatch[move.Column]; break;
-            case Operation.Assign: break;
+            default: rows = SelectionOf(move) ?? UInt128.Zero; break;
         }
         return new State(scalar, state.Scalar1, state.Scalar2, rows, state.Rows1, greaterPivot, lesserPivot);
+    }
+
+    /// <summary>
+    /// The rows a move selects whatever the state before it: a comparison's or text match's rows, all rows after
+    /// reset, none after a scalar or print. Null for and/or, which combine the state's, and for a column or pivot this
+    /// example does not have.
+    /// </summary>
+    public UInt128? SelectionOf(ProgramMove move)
+    {
+        if (move.Column >= textMatch.Length || move.Pivot >= greater.GetLength(1)) return null;
+        return move.Operation switch
+        {
+            Operation.Greater => greater[move.Column, move.Pivot],
+            Operation.Lesser => lesser[move.Column, move.Pivot],
+            Operation.TextMatch => textMatch[move.Column],
+            Operation.Reset => allRows,
+            Operation.And or Operation.Or => null,
+            _ => UInt128.Zero,
+        };
     }
 
     /// <summary>
@@ -180,17 +200,17 @@ public sealed class ProgramExecution
 
     double[] Sums(UInt128 rows)
     {
-        if (sums.TryGetValue(rows, out var found)) return found;
-        var columns = example.Table.Columns;
-        found = new double[columns.Count];
-        for (int j = 0; j < columns.Count; j++)
+        // A search sums one state's rows for each column in turn.
+        if (lastSums.Rows == rows && lastSums.Sums is { } last) return last;
+        if (sums.TryGetValue(rows, out var found)) return (lastSums = (rows, found)).Sums!;
+        int columns = textMatch.Length;
+        found = new double[columns];
+        for (var bits = rows; bits != UInt128.Zero; bits &= bits - 1)
         {
-            if (columns[j].IsText) continue;
-            double total = 0;
-            for (var bits = rows; bits != UInt128.Zero; bits &= bits - 1)
-                total += columns[j].Numbers![(int)UInt128.TrailingZeroCount(bits)];
-            found[j] = total;
+            var row = cells.AsSpan((int)UInt128.TrailingZeroCount(bits) * columns, columns);
+            for (int j = 0; j < columns; j++) found[j] += row[j];
         }
+        lastSums = (rows, found);
         return sums[rows] = found;
     }
 

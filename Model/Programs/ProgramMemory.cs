@@ -41,15 +41,19 @@ public sealed class ProgramMemory
     public IReadOnlyList<HardProgram> For(Example example) =>
         programs.TryGetValue(Key(example.Question), out var found) ? found.Select(p => p.For(example.Table)).OfType<HardProgram>().ToList() : [];
 
-    public static ProgramMemory Build(IReadOnlyList<Example> examples, IReadOnlyList<Operation> operations, int steps)
+    /// <param name="progress">Told the groups searched of all, from the searching threads, as each group is done.</param>
+    public static ProgramMemory Build(IReadOnlyList<Example> examples, IReadOnlyList<Operation> operations, int steps, IProgress<(int Searched, int Groups)>? progress = null)
     {
         var groups = examples.Where(ProgramExecution.CanRun).GroupBy(e => Key(e.Question)).ToList();
         var found = new IReadOnlyList<HardProgram>[groups.Count];
+        int searched = 0;
+        progress?.Report((0, groups.Count));
         Parallel.For(0, groups.Count, g =>
         {
             var examples = groups[g].Take(1 + Verifications).ToList();
             var tied = examples.Select(RealDataTables.WithTiesAtPivots).OfType<Example>();
             found[g] = ProgramSearch.Find(examples.Concat(tied).Select(e => new ProgramExecution(e)).ToList(), operations, steps, Size);
+            progress?.Report((Interlocked.Increment(ref searched), groups.Count));
         });
         var memory = new Dictionary<string, IReadOnlyList<HardProgram>>();
         int covered = 0;

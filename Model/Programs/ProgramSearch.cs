@@ -5,8 +5,10 @@ namespace NeuralProgrammer.Model.Programs;
 /// <summary>
 /// Finds the hard programs of T steps that answer one example right, searching from the answer alone (weak
 /// supervision, as the paper trains). The search runs on denotations: prefixes that leave the same state (scalars,
-/// row selections, pivots) continue alike, so each state keeps only its cheapest few prefixes; the last step is
-/// limited to the moves that give an answer of the example's kind, and programs with idle moves are left out.
+/// row selections, pivots) continue alike, so each state keeps only its cheapest few prefixes; the last layer keeps
+/// only the states some answering move answers right from (<see cref="LastMoveCheck"/>), the last step is limited to
+/// the moves that give an answer of the example's kind, and programs with idle moves are left out. A candidate is
+/// checked on the other examples only when it would rank among those kept.
 /// </summary>
 public static class ProgramSearch
 {
@@ -22,41 +24,72 @@ public static class ProgramSearch
         ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         var moves = execution.Moves(operations);
-        var layer = new Dictionary<ProgramExecution.State, List<ProgramMove[]>> { [execution.Initial] = [[]] };
+        var answering = moves.Where(m => m.Operation.AnswersScalar() || m.Operation == Operation.Assign).ToList();
+        var lastMove = new LastMoveCheck(execution, moves, answering);
+
+        var reusable = reused ??= [];
+        while (reusable.Count < steps + 1) reusable.Add(new SearchLayer());
+        var layers = new List<SearchLayer> { reusable[0].Start(execution.Initial, limit) };
         for (int depth = 1; depth < steps; depth++)
         {
-            var next = new Dictionary<ProgramExecution.State, List<ProgramMove[]>>();
-            foreach (var (state, prefixes) in layer)
-                foreach (var move in moves)
+            var layer = layers[^1];
+            bool lastLayer = depth == steps - 1;
+            var next = reusable[depth].Clear(limit);
+            for (int state = 0; state < layer.Count; state++)
+            {
+                if (lastLayer) lastMove.From(layer[state]);
+                for (int m = 0; m < moves.Count; m++)
                 {
-                    if (execution.Apply(state, move) is not { } after) continue;
-                    if (!next.TryGetValue(after, out var kept)) next[after] = kept = [];
-                    foreach (var prefix in prefixes) Keep(kept, [.. prefix, move], limit);
+                    if (lastLayer && !lastMove.MayAnswer(m) || execution.Apply(layer[state], moves[m]) is not { } after || lastLayer && !lastMove.Answers(after, m)) continue;
+                    int reached = next.Reach(after), added = moves[m].Operation == Operation.Reset ? 0 : 1;
+                    for (int k = 0; k < layer.PrefixCount(state); k++)
+                    {
+                        int parent = layer.PrefixIndex(state, k);
+                        next.Keep(reached, new(parent, m, layer.PrefixAt(parent).Cost + added));
+                    }
                 }
-            layer = next;
+            }
+            layers.Add(next);
         }
 
-        var found = new List<ProgramMove[]>();
-        var answering = moves.Where(m => m.Operation.AnswersScalar() || m.Operation == Operation.Assign).ToList();
-        foreach (var (state, prefixes) in layer)
+        // The programs found, ranked as the prefixes of one state are, each named by its index in programs.
+        var found = reusable[steps].Clear(limit);
+        found.Reach(execution.Initial);
+        var programs = new List<ProgramMove[]>();
+        var last = layers[^1];
+        for (int state = 0; state < last.Count; state++)
             foreach (var move in answering)
-                if (execution.Answers(state, move))
-                    foreach (var prefix in prefixes)
+            {
+                if (!execution.Answers(last[state], move)) continue;
+                for (int k = 0; k < last.PrefixCount(state); k++)
+                {
+                    int index = last.PrefixIndex(state, k), cost = last.PrefixAt(index).Cost + 1;
+                    if (found.Full(0, cost)) continue;
+                    var program = Moves(layers, index, move, moves);
+                    if (HardProgram.IsMinimal(program) && examples.Skip(1).All(e => new HardProgram(program, names).For(e.Example.Table) is { } there && e.Answers(there)))
                     {
-                        ProgramMove[] program = [.. prefix, move];
-                        if (HardProgram.IsMinimal(program) && examples.Skip(1).All(e => new HardProgram(program, names).For(e.Example.Table) is { } there && e.Answers(there))) Keep(found, program, limit);
+                        found.Keep(0, new(programs.Count, -1, cost));
+                        programs.Add(program);
                     }
-        return found.Select(p => new HardProgram(p, names)).ToList();
+                }
+            }
+        return Enumerable.Range(0, found.PrefixCount(0)).Select(k => new HardProgram(programs[found.PrefixAt(found.PrefixIndex(0, k)).Parent], names)).ToList();
     }
 
-    /// <summary>Inserts by cost after the programs of equal cost, keeping at most <paramref name="limit"/>.</summary>
-    static void Keep(List<ProgramMove[]> kept, ProgramMove[] program, int limit)
+    /// <summary>The layers of this thread's searches, reused from one search to the next (<see cref="SearchLayer.Clear"/>).</summary>
+    [ThreadStatic] static List<SearchLayer>? reused;
+
+    /// <summary>The moves of the last layer's prefix at <paramref name="index"/>, then <paramref name="last"/>.</summary>
+    static ProgramMove[] Moves(List<SearchLayer> layers, int index, ProgramMove last, IReadOnlyList<ProgramMove> moves)
     {
-        int cost = HardProgram.CostOf(program);
-        if (kept.Count == limit && HardProgram.CostOf(kept[^1]) <= cost) return;
-        int at = kept.Count;
-        while (at > 0 && HardProgram.CostOf(kept[at - 1]) > cost) at--;
-        kept.Insert(at, program);
-        if (kept.Count > limit) kept.RemoveAt(kept.Count - 1);
+        var program = new ProgramMove[layers.Count];
+        program[^1] = last;
+        for (int depth = layers.Count - 1; depth > 0; depth--)
+        {
+            var prefix = layers[depth].PrefixAt(index);
+            program[depth - 1] = moves[prefix.Move];
+            index = prefix.Parent;
+        }
+        return program;
     }
 }

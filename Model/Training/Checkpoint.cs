@@ -70,10 +70,10 @@ public static class Checkpoint
     }
 
     /// <summary>A trainer at the checkpoint's update, ready to go on: the same run as if it had never stopped.</summary>
-    public static Trainer Resume(string path, Func<TrainingSpec, TrainingSpec>? adjust = null)
+    public static Trainer Resume(string path, Func<TrainingSpec, TrainingSpec>? adjust = null, IProgress<(int Searched, int Groups)>? memorySearch = null)
     {
         var (header, tensors) = Read(path);
-        var trainer = new Trainer(adjust is null ? header.Spec : adjust(header.Spec));
+        var trainer = new Trainer(adjust is null ? header.Spec : adjust(header.Spec), memorySearch);
         CheckFits(header, trainer.Network, trainer.Vocabulary, path);
         trainer.Restore(tensors["weights"], tensors["adam_first_moment"], tensors["adam_second_moment"], header.Updates,
             header.Curve, TimeSpan.FromSeconds(header.ElapsedSeconds));

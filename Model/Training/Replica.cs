@@ -44,8 +44,9 @@ public sealed class Replica : IDisposable
         Operations.For(spec.Variant.Facts().MaxTextColumns > 0);
 
     /// <summary>The program memory a spec trains with (null when its weight is 0), built from its training set.</summary>
-    public static ProgramMemory? CreateMemory(TrainingSpec spec, IReadOnlyList<Example> trainingSet) =>
-        spec.HyperParameters.ProgramMemoryWeight > 0 ? ProgramMemory.Build(trainingSet, OperationsOf(spec), spec.HyperParameters.Steps) : null;
+    /// <param name="search">Told the question groups searched of all while the memory is built (<see cref="ProgramMemory.Build"/>).</param>
+    public static ProgramMemory? CreateMemory(TrainingSpec spec, IReadOnlyList<Example> trainingSet, IProgress<(int Searched, int Groups)>? search = null) =>
+        spec.HyperParameters.ProgramMemoryWeight > 0 ? ProgramMemory.Build(trainingSet, OperationsOf(spec), spec.HyperParameters.Steps, search) : null;
 
     public static MinibatchSchedule Schedule(TrainingSpec spec) => new(spec.TrainingExamples, spec.HyperParameters.BatchSize, spec.Seed);
 

@@ -33,13 +33,14 @@ public sealed class Trainer : IDisposable
     public RunLedger Ledger { get; }
     public TimeSpan Elapsed => previousElapsed + clock.Elapsed;
 
-    public Trainer(TrainingSpec spec)
+    /// <param name="memorySearch">Told the question groups searched of all while the program memory is built, when the spec has one.</param>
+    public Trainer(TrainingSpec spec, IProgress<(int Searched, int Groups)>? memorySearch = null)
     {
         Spec = spec.EnsureValid();
         var device = TorchDevice.Resolve(spec.Device);
         var trainingSet = DataSets.Training(spec);
         TestSet = DataSets.Test(spec);
-        replica = new Replica(spec, trainingSet, Replica.CreateMemory(spec, trainingSet), device);
+        replica = new Replica(spec, trainingSet, Replica.CreateMemory(spec, trainingSet, memorySearch), device);
         Update = Replica.InitialUpdate(spec, device);
         Ledger = new RunLedger(spec.HyperParameters.BatchSize, spec.EvaluateEvery, spec.Steps);
     }

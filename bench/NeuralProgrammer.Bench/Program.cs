@@ -15,6 +15,7 @@ using static TorchSharp.torch;
 // Usage: bench [--threads N] [--seconds S] [--variants single-column,5-columns] [--batches 1,50,500] [--memory W]
 //              [--rounds R] [--peer [path/to/np_peer.py]]
 //        bench --row variant:batch --profile train|infer [--threads N] [--seconds S]   (one phase alone: bench/profile.sh)
+//        bench --search [--variants ...]: the program memory's search per <variant>-memory preset instead (SearchBench)
 // --memory W: train with the program memory's loss at weight W (the memory is built before timing starts).
 // --peer: after each row, the same row of the PyTorch reference (default ../shared/peer/np_peer.py, run by
 // /usr/bin/python3 when it has torch, through with_openblas.sh beside it when present) and the ratio project/peer.
@@ -35,6 +36,12 @@ var variants = (Arg("--variants") ?? "single-column,5-columns").Split(',').Selec
 var batches = (Arg("--batches") ?? "1,50,500").Split(',').Select(int.Parse).ToArray();
 double memoryWeight = ArgValue("--memory", 0.0);
 var peer = args.Contains("--peer") ? Peer.Find(Arg("--peer") is { } p && !p.StartsWith("--") ? p : Path.Combine("..", "shared", "peer", "np_peer.py")) : null;
+if (args.Contains("--search"))
+{
+    set_num_threads(threads);
+    NeuralProgrammer.Bench.SearchBench.Run((Arg("--variants") ?? "single-column,3-columns,5-columns,10-columns,text-match-5").Split(',').Select(DatasetVariants.Parse).ToArray());
+    return;
+}
 
 Console.WriteLine($"machine: {Environment.MachineName}, {RuntimeInformation.OSDescription}, {RuntimeInformation.ProcessArchitecture}, " +
                   $"{Environment.ProcessorCount} cores; torch threads {threads}; TorchSharp {typeof(torch).Assembly.GetName().Version}" +
