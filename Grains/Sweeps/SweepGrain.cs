@@ -251,7 +251,13 @@ public sealed partial class SweepGrain : Grain, ISweepGrain, IRemindable
         }));
     }
 
-    /// <summary>Stores the state (one write at a time: polls that stop trials write in parallel); a failed write is retried on the next tick.</summary>
+    /// <summary>
+    /// Stores the state (one write at a time: polls that stop trials write in parallel); a failed write is retried on
+    /// the next tick. A write refused for its ETag means an earlier write reached storage though its reply was lost (a
+    /// Redis write that timed out under load): this activation's ETag is stale and every further write would fail, so
+    /// the activation ends, and the next one (the next call, or the resume reminder) goes on from what storage holds,
+    /// as after a lost silo (the same rule as the training job's).
+    /// </summary>
     async Task Write()
     {
         await writing.WaitAsync();
@@ -266,6 +272,12 @@ public sealed partial class SweepGrain : Grain, ISweepGrain, IRemindable
         {
             dirty = true;
             LogWriteFailed(exception, SweepId);
+            if (exception.GetBaseException() is Orleans.Storage.InconsistentStateException)
+            {
+                timer?.Dispose();
+                timer = null;
+                DeactivateOnIdle();
+            }
         }
         finally
         {
