@@ -200,12 +200,13 @@ public sealed class NeuralProgrammerNetwork : nn.Module<EncodedBatch, Selection,
     Func<Tensor?, Tensor, Tensor?, (Tensor Operation, Tensor Column)> Select(Tensor question, Tensor wordStates, Tensor wordMask)
     {
         if (question_attention is null) return selector.ForQuestion(question, operation_embeddings);
+        var select = selector.ForAttendedQuestion(operation_embeddings);
         return (history, columns, rows) =>
         {
             var (q, states, mask) = rows is null ? (question, wordStates, wordMask)
                 : (question.index_select(0, rows), wordStates.index_select(0, rows), wordMask.index_select(0, rows));
             history ??= zeros_like(q);
-            return selector.forward(question_attention.forward(q, states, mask, history), history, operation_embeddings, columns);
+            return select(question_attention.forward(q, states, mask, history), history, columns);
         };
     }
 
