@@ -141,8 +141,20 @@ public static class JobCommands
 
         if (Console.IsOutputRedirected)
         {
+            PreparationPhase? shown = null;
             await Consume(p =>
             {
+                // Where the workers' program search starts and where their preparation ends, as np train --local prints them.
+                if (p.Preparation is { } prepared)
+                {
+                    bool searchStarts = prepared is { Phase: PreparationPhase.ProgramSearch, Groups: > 0 } && shown is not PreparationPhase.ProgramSearch;
+                    bool ready = prepared.Phase == PreparationPhase.Ready && shown is not PreparationPhase.Ready;
+                    if (searchStarts || ready)
+                    {
+                        shown = prepared.Phase;
+                        Console.WriteLine(ProgressText.Preparation(prepared));
+                    }
+                }
                 if (p.LastEvaluation is { } e && e.Update != lastPrinted)
                 {
                     lastPrinted = e.Update;
@@ -158,12 +170,25 @@ public static class JobCommands
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new SpinnerColumn())
                 .StartAsync(async context =>
                 {
+                    ProgressTask? preparing = null;
                     var task = context.AddTask("training");
                     await Consume(p =>
                     {
+                        if (p.Preparation is { } prepared)
+                        {
+                            preparing ??= context.AddTaskBefore("preparing", task, autoStart: true, maxValue: 1);
+                            preparing.Description = Markup.Escape(ProgressText.Preparation(prepared));
+                            preparing.MaxValue = Math.Max(1, prepared.Groups);
+                            preparing.Value = prepared.Searched;
+                        }
+                        else if (preparing is { IsFinished: false })
+                        {
+                            preparing.Value = preparing.MaxValue;
+                            preparing.StopTask();
+                        }
                         task.MaxValue = Math.Max(1, p.TotalUpdates);
                         task.Value = p.Update;
-                        task.Description = ProgressText.Bar(p.Loss, p.LastEvaluation?.Accuracy, p.ExamplesPerSecond, p.NoiseStandardDeviation, p.EvaluationSeconds, p.RemainingSeconds);
+                        task.Description = double.IsNaN(p.Loss) ? "training" : ProgressText.Bar(p.Loss, p.LastEvaluation?.Accuracy, p.ExamplesPerSecond, p.NoiseStandardDeviation, p.EvaluationSeconds, p.RemainingSeconds);
                     }, e => task.Description = $"lost contact ({e.GetType().Name}); following the job again");
                 });
         }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using NeuralProgrammer.Grains;
 
 namespace NeuralProgrammer.Client;
 
@@ -17,6 +18,18 @@ public static class ProgressText
     public static string Bar(double loss, double? accuracy, double examplesPerSecond, double noise, double evaluationSeconds, double remainingSeconds) =>
         string.Create(CultureInfo.InvariantCulture,
             $"loss {loss,9:F3}  {(accuracy is { } a ? $"acc {100 * a:F1}%" : "acc -")}  {examplesPerSecond:F0} ex/s  σ {noise:F3}  eval {evaluationSeconds:F0} s  left {Duration(remainingSeconds)}");
+
+    /// <summary>A cluster job's workers building their data, program memory and replicas (before its first step).</summary>
+    public static string Preparation(Preparation p) => p.Phase switch
+    {
+        PreparationPhase.TrainingSet => $"preparing {Workers(p)}: training set",
+        PreparationPhase.ProgramSearch when p.Groups > 0 => $"preparing {Workers(p)}: programs of {p.Groups:N0} questions",
+        PreparationPhase.ProgramSearch => $"preparing {Workers(p)}: programs",
+        PreparationPhase.Replica => $"preparing {Workers(p)}: replicas",
+        _ => $"prepared {Workers(p)} in {p.Seconds.ToString("F1", CultureInfo.InvariantCulture)} s" + (p.Memory is { } memory ? $"; {memory}" : ""),
+    };
+
+    static string Workers(Preparation p) => p.Workers == 1 ? "1 worker" : $"{p.Workers} workers";
 
     /// <summary><c>1:05:09</c>, <c>4:07</c>, or <c>-</c> when not known yet.</summary>
     public static string Duration(double seconds)

@@ -17,6 +17,14 @@ public interface IParameterServerGrain : IGrainWithStringKey
     Task<long> Initialize(ParameterServerInit init);
 
     /// <summary>
+    /// Has every worker build its data, program memory and replica (placed as <see cref="Step"/> places them), and
+    /// reports the least advanced one's progress as it goes, ending with all ready. A worker that fails here is
+    /// met again, and retried, by the first step.
+    /// </summary>
+    [Alias("Prepare")]
+    IAsyncEnumerable<Preparation> Prepare(CancellationToken cancellation = default);
+
+    /// <summary>
     /// Runs update <paramref name="expectedUpdate"/> (the version the caller believes current). Throws
     /// <see cref="ParameterServerStateException"/> when the server is elsewhere (lost, or never initialized), and
     /// <see cref="WorkerFailedException"/> when a worker failed past its retry budget. Asking again for the update just

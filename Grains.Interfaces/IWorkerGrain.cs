@@ -12,6 +12,14 @@ public interface IWorkerGrain : IGrainWithStringKey
 {
     [Alias("ComputeGradient")]
     Task<GradientReply> ComputeGradient(GradientRequest request);
+
+    /// <summary>
+    /// Builds the worker's training set, program memory and replica for <paramref name="assignment"/> ahead of its
+    /// first gradient (which would build them otherwise), reporting how far it is a few times a second and once
+    /// when ready. A replica already built answers ready at once.
+    /// </summary>
+    [Alias("Prepare")]
+    IAsyncEnumerable<Preparation> Prepare(WorkerAssignment assignment, CancellationToken cancellation = default);
 }
 
 /// <summary>The grain keys of a job's workers: <c>{jobId}/{k}</c>.</summary>

@@ -28,6 +28,8 @@ public sealed record EvaluationPoint(
 /// <see cref="ExamplesPerSecond"/> is the training throughput since the job's grain activated, over the time spent in
 /// steps only; <see cref="EvaluationSeconds"/> the time spent evaluating and checkpointing since then;
 /// <see cref="RemainingSeconds"/> the estimate of the time left, both counted (NaN before the first step).
+/// <see cref="Preparation"/> is set while the workers build their data, program memory and replicas, before the
+/// first step of an activation.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("np.JobProgress")]
 public sealed record JobProgress(
@@ -43,7 +45,8 @@ public sealed record JobProgress(
     [property: Id(9)] EvaluationPoint? LastEvaluation,
     [property: Id(10)] DateTimeOffset Time,
     [property: Id(11)] double EvaluationSeconds,
-    [property: Id(12)] double RemainingSeconds);
+    [property: Id(12)] double RemainingSeconds,
+    [property: Id(13)] Preparation? Preparation = null);
 
 /// <summary>A job's state, progress and history, as <c>np status</c> shows it.</summary>
 [GenerateSerializer, Immutable, Alias("np.JobStatus")]

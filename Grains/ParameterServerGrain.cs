@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -55,6 +57,45 @@ public sealed partial class ParameterServerGrain : Grain, IParameterServerGrain
         return created.ParameterCount;
     }
 
+    public async IAsyncEnumerable<Preparation> Prepare([EnumeratorCancellation] CancellationToken cancellation = default)
+    {
+        var assignment = (server ?? throw NotInitialized()).Assignment;
+        long started = Stopwatch.GetTimestamp();
+        var silos = ActiveSilos();
+        var latest = new Preparation?[assignment.Workers];
+        var reports = Channel.CreateUnbounded<bool>();
+        var workers = Enumerable.Range(0, latest.Length).Select(async k =>
+        {
+            Place(k, silos);
+            await foreach (var report in Worker(assignment, k).Prepare(assignment with { Worker = k }, cancellation).WithCancellation(cancellation))
+            {
+                latest[k] = report;
+                reports.Writer.TryWrite(true);
+            }
+        });
+        _ = Task.WhenAll(workers).ContinueWith(all => reports.Writer.TryComplete(all.Exception?.GetBaseException()), TaskScheduler.Default);
+        await foreach (var _ in reports.Reader.ReadAllAsync(cancellation))
+        {
+            // Every worker reports at once when called: from then on, the least advanced one is known.
+            if (latest.All(p => p is not null)) yield return Slowest(latest!, Stopwatch.GetElapsedTime(started).TotalSeconds);
+        }
+    }
+
+    /// <summary>The least advanced of the workers' preparations.</summary>
+    static Preparation Slowest(IReadOnlyList<Preparation> heard, double seconds)
+    {
+        var phase = heard.Min(p => p.Phase);
+        var search = phase switch
+        {
+            PreparationPhase.ProgramSearch => heard.Where(p => p.Phase == PreparationPhase.ProgramSearch)
+                .MinBy(p => p.Groups == 0 ? 0 : (double)p.Searched / p.Groups) is { } slowest ? (slowest.Searched, slowest.Groups) : (0, 0),
+            > PreparationPhase.ProgramSearch => (heard.Max(p => p.Groups), heard.Max(p => p.Groups)),
+            _ => (0, 0),
+        };
+        return new Preparation(phase, search.Item1, search.Item2, heard.Count(p => p.Phase == PreparationPhase.Ready), heard.Count, seconds,
+            heard.Select(p => p.Memory).FirstOrDefault(m => m is not null));
+    }
+
     public async Task<StepReport> Step(long expectedUpdate)
     {
         var current = Require(expectedUpdate, out var repeat);
@@ -78,13 +119,13 @@ public sealed partial class ParameterServerGrain : Grain, IParameterServerGrain
 
         async Task<GradientReply> CallWorker(int k)
         {
-            var worker = GrainFactory.GetGrain<IWorkerGrain>(WorkerKeys.For(current.Assignment.JobId, k));
+            var worker = Worker(current.Assignment, k);
             var request = new GradientRequest(current.Assignment with { Worker = k }, expectedUpdate, current.WeightBytes);
             for (int attempt = 1; ; attempt++)
             {
                 try
                 {
-                    if (silos.Length > 0) RequestContext.Set(IPlacementDirector.PlacementHintKey, silos[(k + Math.Max(0, Array.IndexOf(silos, localSilo))) % silos.Length]);
+                    Place(k, silos);
                     return await worker.ComputeGradient(request);
                 }
                 catch (Exception exception) when (exception is not WorkerFailedException)
@@ -179,6 +220,14 @@ public sealed partial class ParameterServerGrain : Grain, IParameterServerGrain
 
     ParameterServerStateException NotInitialized() =>
         new($"Parameter server '{this.GetPrimaryKeyString()}' holds no model (it was never initialized, or it was re-activated after its silo died).", -1);
+
+    IWorkerGrain Worker(WorkerAssignment job, int k) => GrainFactory.GetGrain<IWorkerGrain>(WorkerKeys.For(job.JobId, k));
+
+    /// <summary>Where worker k goes if this call activates it: silo (i + k) mod n, i being this server's own.</summary>
+    void Place(int k, SiloAddress[] silos)
+    {
+        if (silos.Length > 0) RequestContext.Set(IPlacementDirector.PlacementHintKey, silos[(k + Math.Max(0, Array.IndexOf(silos, localSilo))) % silos.Length]);
+    }
 
     SiloAddress[] ActiveSilos() =>
         membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active)

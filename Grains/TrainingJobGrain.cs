@@ -246,6 +246,7 @@ public sealed partial class TrainingJobGrain : Grain, ITrainingJobGrain, IRemind
             {
                 await Server.Initialize(new ParameterServerInit(Assignment(), S.Checkpoint));
                 serverReady = true;
+                await PrepareWorkers();
             }
             long started = Stopwatch.GetTimestamp();
             var report = await Server.Step(update);
@@ -285,6 +286,32 @@ public sealed partial class TrainingJobGrain : Grain, ITrainingJobGrain, IRemind
             await Task.Delay(TimeSpan.FromTicks(Math.Min(options.MaxRetryDelay.Ticks, options.RetryDelay.Ticks << Math.Min(serverFailures - 1, 20))));
         }
     }
+
+    /// <summary>
+    /// Lets the workers build their data, program memory and replicas before the first step of this activation,
+    /// publishing how far they are (np shows it; the search can take seconds).
+    /// </summary>
+    async Task PrepareWorkers()
+    {
+        try
+        {
+            await foreach (var report in Server.Prepare())
+            {
+                preparation = report;
+                if (report.WorkersReady == report.Workers || Stopwatch.GetElapsedTime(windowStart) >= options.ProgressInterval) Publish();
+            }
+        }
+        catch (Exception exception) when (S.State == JobState.Running)
+        {
+            LogPreparationFailed(exception, JobId); // the first step builds what is missing, and retries a failed worker
+        }
+        finally
+        {
+            preparation = null;
+        }
+    }
+
+    Preparation? preparation;
 
     void OnStep(StepReport report, double wall)
     {
@@ -438,7 +465,7 @@ public sealed partial class TrainingJobGrain : Grain, ITrainingJobGrain, IRemind
         return new JobProgress(JobId, S.State, update, S.TotalUpdates, ledger.LastLoss, ledger.ExamplesPerSecond, lastNoise,
             windowSteps == 0 ? 0 : windowCompute / windowSteps, windowSteps == 0 ? 0 : windowCommunication / windowSteps,
             S.Curve.LastOrDefault(), DateTimeOffset.UtcNow, ledger.Evaluation.TotalSeconds,
-            S.State == JobState.Running ? ledger.Remaining(update)?.TotalSeconds ?? double.NaN : 0);
+            S.State == JobState.Running ? ledger.Remaining(update)?.TotalSeconds ?? double.NaN : 0, preparation);
     }
 
     void Publish()
@@ -490,6 +517,9 @@ public sealed partial class TrainingJobGrain : Grain, ITrainingJobGrain, IRemind
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {Job}: releasing the parameter server failed")]
     partial void LogReleaseFailed(Exception exception, string job);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {Job}: preparing the workers failed; the first step builds them")]
+    partial void LogPreparationFailed(Exception exception, string job);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {Job}: a timer tick failed")]
     partial void LogTickFailed(Exception exception, string job);

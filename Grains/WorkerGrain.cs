@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Logging;
 using NeuralProgrammer.Model;
@@ -7,17 +8,22 @@ using NeuralProgrammer.Model.Training;
 namespace NeuralProgrammer.Grains;
 
 /// <summary>
-/// A worker (docs/architecture.md 2.2): a model replica and the job's training set, built on first use from the assignment in
-/// the request; forward/backward on <see cref="ComputePool"/>. When a computation throws, the worker deactivates
-/// itself before rethrowing, so that the parameter server's retry meets a fresh activation.
+/// A worker (docs/architecture.md 2.2): a model replica and the job's training set, built from the assignment on
+/// <see cref="Prepare"/> or on the first gradient request, whichever comes first; forward/backward on
+/// <see cref="ComputePool"/>. When a computation throws, the worker deactivates itself before rethrowing, so that
+/// the parameter server's retry meets a fresh activation.
 /// </summary>
 public sealed partial class WorkerGrain : Grain, IWorkerGrain
 {
+    static readonly TimeSpan ReportInterval = TimeSpan.FromMilliseconds(200);
+
     readonly ILogger<WorkerGrain> logger;
     readonly string silo;
-    // Built on the first request of an assignment; used on compute threads only, one call at a time.
-    Replica? replica;
+    // Set and read on the grain's scheduler; the replica it yields is used on compute threads, one call at a time.
+    Task<Replica>? replica;
     WorkerAssignment? assigned;
+    // Written by the build on its compute thread, read by Prepare's reports.
+    volatile PreparationPhase phase;
 
     public WorkerGrain(ILogger<WorkerGrain> logger, ILocalSiloDetails siloDetails, IOptions<TorchOptions> torch)
     {
@@ -29,62 +35,112 @@ public sealed partial class WorkerGrain : Grain, IWorkerGrain
     public async Task<GradientReply> ComputeGradient(GradientRequest request)
     {
         var assignment = request.Assignment;
-        var key = this.GetPrimaryKeyString();
-        if (key != WorkerKeys.For(assignment.JobId, assignment.Worker))
-            throw new ArgumentException($"Worker grain '{key}' was sent the assignment of worker {assignment.Worker} of job '{assignment.JobId}'.");
+        CheckKey(assignment);
         long queued = Stopwatch.GetTimestamp();
         try
         {
-            var reply = await ComputePool.Run(() =>
+            var built = ReplicaFor(assignment);
+            var building = built.IsCompleted ? TimeSpan.Zero : await Elapsed(built);
+            var ready = await built;
+            queued = Stopwatch.GetTimestamp();
+            return await ComputePool.Run(() =>
             {
                 var queue = Stopwatch.GetElapsedTime(queued);
                 long started = Stopwatch.GetTimestamp();
-                if (replica is null || !Fits(assignment))
-                {
-                    Release();
-                    replica = Build(assignment);
-                    assigned = assignment;
-                }
-                using var weights = ParameterVector.FromBytes(request.Weights, device: replica.Device);
-                using var result = replica.Compute(request.Update, weights, assignment.Worker, assignment.Workers);
+                using var weights = ParameterVector.FromBytes(request.Weights, device: ready.Device);
+                using var result = ready.Compute(request.Update, weights, assignment.Worker, assignment.Workers);
+                // A replica built for this call counts as this step's compute, as it would in one process.
                 return new GradientReply(assignment.Worker, request.Update, ParameterVector.ToBytes(result.Gradient), result.ExampleCount, result.Loss,
-                    Stopwatch.GetElapsedTime(started).TotalSeconds, queue.TotalSeconds, silo);
+                    (Stopwatch.GetElapsedTime(started) + building).TotalSeconds, queue.TotalSeconds, silo);
             });
-            return reply;
         }
         catch (Exception exception)
         {
-            LogComputeFailed(exception, key, request.Update);
+            LogComputeFailed(exception, this.GetPrimaryKeyString(), request.Update);
             DeactivateOnIdle();
             throw;
         }
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public async IAsyncEnumerable<Preparation> Prepare(WorkerAssignment assignment, [EnumeratorCancellation] CancellationToken cancellation = default)
     {
-        Release();
-        return Task.CompletedTask;
+        CheckKey(assignment);
+        long started = Stopwatch.GetTimestamp();
+        var built = ReplicaFor(assignment);
+        var spec = Spec(assignment);
+        while (!built.IsCompleted)
+        {
+            var search = phase == PreparationPhase.ProgramSearch ? DatasetCache.Search(spec) : null;
+            yield return new Preparation(phase, search?.Searched ?? 0, search?.Groups ?? 0, 0, 1, Stopwatch.GetElapsedTime(started).TotalSeconds, null);
+            await Task.WhenAny(built, Task.Delay(ReportInterval, cancellation));
+            cancellation.ThrowIfCancellationRequested();
+        }
+        var ready = await built;
+        int groups = ready.Memory?.Questions ?? 0;
+        yield return new Preparation(PreparationPhase.Ready, groups, groups, 1, 1, Stopwatch.GetElapsedTime(started).TotalSeconds, ready.Memory?.ToString());
     }
 
-    static Replica Build(WorkerAssignment assignment)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        var spec = JobSpecs.ToTrainingSpec(assignment.Spec) with { Device = assignment.Device };
-        var trainingSet = DatasetCache.Training(spec);
-        var built = new Replica(spec, trainingSet, DatasetCache.Memory(spec, trainingSet), TorchDevice.Resolve(assignment.Device));
-        GrainMetrics.WorkersActive.Add(1, GrainMetrics.Job(assignment.JobId));
-        return built;
+        if (replica is not { } built) return;
+        replica = null;
+        await ((Task)built).ConfigureAwait(ConfigureAwaitOptions.ContinueOnCapturedContext | ConfigureAwaitOptions.SuppressThrowing);
+        Release(built, assigned!);
+    }
+
+    void CheckKey(WorkerAssignment assignment)
+    {
+        var key = this.GetPrimaryKeyString();
+        if (key != WorkerKeys.For(assignment.JobId, assignment.Worker))
+            throw new ArgumentException($"Worker grain '{key}' was sent the assignment of worker {assignment.Worker} of job '{assignment.JobId}'.");
+    }
+
+    /// <summary>The replica of <paramref name="assignment"/>: the one built or being built, or a new build on a compute thread.</summary>
+    Task<Replica> ReplicaFor(WorkerAssignment assignment)
+    {
+        if (replica is { IsFaulted: false, IsCanceled: false } current && Fits(assignment)) return current;
+        var (previous, previousAssignment) = (replica, assigned);
+        assigned = assignment;
+        phase = PreparationPhase.TrainingSet;
+        replica = ComputePool.Run(() =>
+        {
+            if (previous is not null)
+            {
+                ((IAsyncResult)previous).AsyncWaitHandle.WaitOne(); // a build still running on another compute thread
+                Release(previous, previousAssignment!);
+            }
+            var spec = Spec(assignment);
+            var trainingSet = DatasetCache.Training(spec);
+            phase = PreparationPhase.ProgramSearch;
+            var memory = DatasetCache.Memory(spec, trainingSet);
+            phase = PreparationPhase.Replica;
+            var built = new Replica(spec, trainingSet, memory, TorchDevice.Resolve(assignment.Device));
+            GrainMetrics.WorkersActive.Add(1, GrainMetrics.Job(assignment.JobId));
+            phase = PreparationPhase.Ready;
+            return built;
+        });
+        return replica;
+    }
+
+    static TrainingSpec Spec(WorkerAssignment assignment) => JobSpecs.ToTrainingSpec(assignment.Spec) with { Device = assignment.Device };
+
+    static async Task<TimeSpan> Elapsed(Task building)
+    {
+        long started = Stopwatch.GetTimestamp();
+        try { await building; } catch { /* the caller awaits it again and meets the error */ }
+        return Stopwatch.GetElapsedTime(started);
+    }
+
+    /// <summary>Frees a finished build's replica (a failed build has none).</summary>
+    static void Release(Task<Replica> built, WorkerAssignment assignment)
+    {
+        if (!built.IsCompletedSuccessfully) return;
+        built.Result.Dispose();
+        GrainMetrics.WorkersActive.Add(-1, GrainMetrics.Job(assignment.JobId));
     }
 
     bool Fits(WorkerAssignment other) =>
         assigned is { } a && other.JobId == a.JobId && other.Worker == a.Worker && other.Workers == a.Workers && other.Device == a.Device;
-
-    void Release()
-    {
-        if (replica is null) return;
-        replica.Dispose();
-        replica = null;
-        GrainMetrics.WorkersActive.Add(-1, GrainMetrics.Job(assigned!.JobId));
-    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Worker {Worker} failed update {Update}; deactivating so that the retry gets a fresh activation")]
     partial void LogComputeFailed(Exception exception, string worker, long update);

@@ -60,6 +60,7 @@ public class TrainingTests(ClusterFixture fixture, ITestOutputHelper output)
         Assert.True(watched.Zip(watched.Skip(1)).All(p => p.Second.Update >= p.First.Update),
             $"resumes {status.Resumes}, retries {status.WorkerRetries} ({status.LastRecovery}): " + string.Join(", ", watched.Zip(watched.Skip(1)).Where(p => p.Second.Update < p.First.Update).Select(p => $"{p.First.Update}@{p.First.Time:HH:mm:ss.fff} -> {p.Second.Update}@{p.Second.Time:HH:mm:ss.fff}")));
         Assert.Contains(watched, p => p.State == JobState.Running && p.ComputeSeconds > 0 && p.ExamplesPerSecond > 0);
+        Assert.All(watched.Where(p => p.Preparation is not null), p => Assert.Equal(0, p.Update)); // the workers prepare before the first step
 
         Assert.Equal(TrainingPresets.Quickstart.Steps * 50L, metrics.Sum("np_training_examples_total"));
         Assert.Equal(result.Accuracy, metrics.Last("np_eval_accuracy"));
