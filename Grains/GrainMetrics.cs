@@ -14,6 +14,10 @@ public static class GrainMetrics
     public const string PhaseTag = "phase";
     public const string ComputePhase = "compute";
     public const string CommunicationPhase = "communication";
+    public const string DirectionTag = "direction";
+    public const string Sent = "sent";
+    public const string Received = "received";
+    public const string WorkerTag = "worker";
 
     public static readonly Meter Meter = new(MeterName);
 
@@ -41,7 +45,34 @@ public static class GrainMetrics
     public static readonly UpDownCounter<long> WorkersActive =
         Meter.CreateUpDownCounter<long>("np_workers_active", "{worker}", "Worker grains holding a model replica");
 
+    /// <summary>
+    /// Payload bytes between a parameter server and its workers, by <c>direction</c>: <c>sent</c> counts the packed
+    /// weights of every worker request (retries included), <c>received</c> the packed gradients of every reply. A
+    /// worker on the server's own silo is counted too, though it gets the weights without a copy.
+    /// </summary>
+    public static readonly Counter<long> ParameterServerBytes =
+        Meter.CreateCounter<long>("np_parameter_server_bytes_total", "By", "Weight and gradient payload bytes a parameter server sent to and received from its workers");
+
+    /// <summary>The parameter server's share of a step's compute: averaging the gradients, clipping, noise, Adam and packing the weights.</summary>
+    public static readonly Histogram<double> ParameterServerUpdate =
+        Meter.CreateHistogram<double>("np_parameter_server_update_seconds", "s", "Time of a parameter server's update (averaging, clipping, noise, Adam, packing)");
+
+    /// <summary>
+    /// Per step and worker (tag <c>worker</c>, its index), as the worker reported it to the parameter server: its
+    /// unpack/encode/forward/backward/pack, without the wait for a compute thread.
+    /// </summary>
+    public static readonly Histogram<double> WorkerCompute =
+        Meter.CreateHistogram<double>("np_worker_compute_seconds", "s", "Time of one worker's gradient computation in a step, by worker");
+
+    /// <summary>Per step and worker (tag <c>worker</c>): how long its computation waited for a free compute thread.</summary>
+    public static readonly Histogram<double> WorkerQueue =
+        Meter.CreateHistogram<double>("np_worker_queue_seconds", "s", "Time one worker's gradient computation waited for a compute thread in a step, by worker");
+
     public static TagList Job(string jobId) => new() { { JobTag, jobId } };
 
     public static TagList Phase(string jobId, string phase) => new() { { JobTag, jobId }, { PhaseTag, phase } };
+
+    public static TagList Direction(string jobId, string direction) => new() { { JobTag, jobId }, { DirectionTag, direction } };
+
+    public static TagList Worker(string jobId, int worker) => new() { { JobTag, jobId }, { WorkerTag, worker } };
 }

@@ -20,7 +20,8 @@ namespace NeuralProgrammer.Grains;
 /// update, packing, evaluation) runs on <see cref="ComputePool"/>. Workers are spread over the active silos: the
 /// call that activates worker k carries the placement hint "silo (i + k) mod n" (silos in address order, i this
 /// server's own), so worker 0 shares the server's silo (no serialization of its weights and gradients), a job's
-/// workers use every machine, and a worker re-activated after its silo died lands on a live one.
+/// workers use every machine, and a worker re-activated after its silo died lands on a live one. It records the bytes
+/// it exchanges with the workers, its update time and each worker's compute and queue time (<see cref="GrainMetrics"/>).
 /// </summary>
 [PreferLocalPlacement]
 public sealed partial class ParameterServerGrain : Grain, IParameterServerGrain
@@ -126,7 +127,10 @@ public sealed partial class ParameterServerGrain : Grain, IParameterServerGrain
                 try
                 {
                     Place(k, silos);
-                    return await worker.ComputeGradient(request);
+                    GrainMetrics.ParameterServerBytes.Add(request.Weights.Length, GrainMetrics.Direction(current.Assignment.JobId, GrainMetrics.Sent));
+                    var reply = await worker.ComputeGradient(request);
+                    RecordReply(current.Assignment.JobId, reply);
+                    return reply;
                 }
                 catch (Exception exception) when (exception is not WorkerFailedException)
                 {
@@ -160,7 +164,17 @@ public sealed partial class ParameterServerGrain : Grain, IParameterServerGrain
         if (gradients.Count == 0) throw new ArgumentException("No gradients to apply.", nameof(gradients));
         if (gradients.FirstOrDefault(g => g.Update != version) is { } stale)
             throw new ArgumentException($"Worker {stale.Worker} sent a gradient of version {stale.Update}, not {version}.", nameof(gradients));
-        return await ComputePool.Run(() => current.Apply(gradients));
+        var report = await ComputePool.Run(() => current.Apply(gradients));
+        GrainMetrics.ParameterServerUpdate.Record(report.Seconds, GrainMetrics.Job(current.Assignment.JobId));
+        return report;
+    }
+
+    static void RecordReply(string jobId, GradientReply reply)
+    {
+        GrainMetrics.ParameterServerBytes.Add(reply.Gradient.Length, GrainMetrics.Direction(jobId, GrainMetrics.Received));
+        var worker = GrainMetrics.Worker(jobId, reply.Worker);
+        GrainMetrics.WorkerCompute.Record(reply.ComputeSeconds, worker);
+        GrainMetrics.WorkerQueue.Record(reply.QueueSeconds, worker);
     }
 
     public Task<WeightsMessage> GetWeights()

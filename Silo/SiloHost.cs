@@ -72,8 +72,8 @@ public static class SiloHost
 
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(MeterName, OrleansMeterName)
-            // A training step takes milliseconds to seconds; OpenTelemetry's default buckets start at 5 (seconds here).
-            .AddView("np_step_duration_seconds", new ExplicitBucketHistogramConfiguration
+            // A training step and its parts take milliseconds to seconds; OpenTelemetry's default buckets start at 5 (seconds here).
+            .AddView("np_*_seconds", new ExplicitBucketHistogramConfiguration
             {
                 Boundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
             })

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using NeuralProgrammer.Grains;
-using Orleans.TestingHost;
 
 /// <summary>
 /// <c>bench-distributed --ask</c>: <c>np ask --job</c> under load. A small job trains to completion; a second job
@@ -11,17 +10,17 @@ static class AskBench
 {
     const string Csv = "price\n12.5\n-40.25\n77\n3.75\n-8\n51.5\n99.99\n-120\n0.5\n64\n";
 
-    public static async Task Run(InProcessTestCluster cluster, int clients, TimeSpan duration)
+    public static async Task Run(IGrainFactory grains, int clients, TimeSpan duration)
     {
-        var asked = cluster.Client.GetGrain<ITrainingJobGrain>($"ask-model-{Guid.NewGuid():N}"[..20]);
+        var asked = grains.GetGrain<ITrainingJobGrain>($"ask-model-{Guid.NewGuid():N}"[..20]);
         await asked.Start(new JobSpec { Preset = "quickstart", Workers = 1 });
         while ((await asked.GetStatus()).State == JobState.Running) await Task.Delay(500);
 
-        var training = cluster.Client.GetGrain<ITrainingJobGrain>($"ask-train-{Guid.NewGuid():N}"[..20]);
+        var training = grains.GetGrain<ITrainingJobGrain>($"ask-train-{Guid.NewGuid():N}"[..20]);
         await training.Start(new JobSpec { Preset = "demo", Workers = 2 }.With("Steps", "100000"));
         var alone = await StepsPerSecond(training, duration / 2);
 
-        var ask = cluster.Client.GetGrain<IAskGrain>(asked.GetPrimaryKeyString());
+        var ask = grains.GetGrain<IAskGrain>(asked.GetPrimaryKeyString());
         await ask.Ask(new AskRequest(Csv, "t.csv", "sum")); // loads the model
         var questions = new[] { "sum", "greater 20 sum", "lesser 0 count", "greater 60 print" };
         var latencies = new List<double>();

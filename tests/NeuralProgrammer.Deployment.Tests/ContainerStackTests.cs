@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using NeuralProgrammer.EndToEnd.Tests;
 using NeuralProgrammer.Silo;
 
 namespace NeuralProgrammer.Deployment.Tests;
@@ -37,7 +36,7 @@ public sealed partial class ContainerStackTests(ITestOutputHelper output)
     public async Task The_compose_stack_trains_a_job_seen_by_Prometheus_that_survives_the_kill_of_its_silo_and_leaves_nothing()
     {
         Docker.AssertAvailable();
-        var timeline = new Timeline(output);
+        var timeline = new Timeline(output.WriteLine);
 
         await Images.BuildAsync(timeline);
         var stackStart = timeline.Now;
@@ -123,7 +122,7 @@ public sealed partial class ContainerStackTests(ITestOutputHelper output)
     public async Task The_Kubernetes_containers_agree_with_the_built_image()
     {
         Docker.AssertAvailable();
-        var timeline = new Timeline(output);
+        var timeline = new Timeline(output.WriteLine);
         await Images.BuildAsync(timeline);
         var inspect = await RunAsync(timeline, "docker image inspect", "docker", ["image", "inspect", Images.App], TimeSpan.FromSeconds(30));
         Assert.True(inspect.ExitCode == 0, inspect.Output);

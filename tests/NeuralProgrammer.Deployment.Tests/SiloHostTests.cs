@@ -18,6 +18,7 @@ public class SiloHostTests
         using var meter = new Meter(SiloHost.MeterName);
         var examples = meter.CreateCounter<long>("np_test_probe_examples", description: "probe counter of the deployment tests");
         var steps = meter.CreateHistogram<double>("np_step_duration_seconds", "s", "probe histogram of the deployment tests");
+        var workers = meter.CreateHistogram<double>("np_worker_compute_seconds", "s", "probe histogram of the deployment tests");
 
         await using var silo = await TestSilo.StartAsync(new Dictionary<string, string>
         {
@@ -33,6 +34,7 @@ public class SiloHostTests
         }
         examples.Add(42, new KeyValuePair<string, object?>("job", "probe-job"));
         steps.Record(0.03, new KeyValuePair<string, object?>("job", "probe-job"));
+        workers.Record(0.03, new KeyValuePair<string, object?>("job", "probe-job"));
 
         // Orleans' meter reports once its instruments have values: wait for a scrape that has them.
         string metrics = "";
@@ -42,9 +44,12 @@ public class SiloHostTests
             return metrics.Contains("# TYPE orleans_") && metrics.Contains("np_test_probe_examples_total{") && metrics.Contains("np_step_duration_seconds_bucket{");
         }, TimeSpan.FromSeconds(20)), "no Orleans or NeuralProgrammer metrics in /metrics:\n" + metrics);
         Assert.Matches(new Regex("^np_test_probe_examples_total\\{.*job=\"probe-job\".*\\} 42", RegexOptions.Multiline), metrics);
-        // Step durations get sub-second buckets: 0.03 s falls in le="0.05" but not in le="0.025".
-        Assert.Matches(new Regex("^np_step_duration_seconds_bucket\\{.*job=\"probe-job\".*le=\"0.05\"\\} 1", RegexOptions.Multiline), metrics);
-        Assert.Matches(new Regex("^np_step_duration_seconds_bucket\\{.*job=\"probe-job\".*le=\"0.025\"\\} 0", RegexOptions.Multiline), metrics);
+        // Every np_*_seconds histogram gets sub-second buckets: 0.03 s falls in le="0.05" but not in le="0.025".
+        foreach (var histogram in new[] { "np_step_duration_seconds", "np_worker_compute_seconds" })
+        {
+            Assert.Matches(new Regex($"^{histogram}_bucket\\{{.*job=\"probe-job\".*le=\"0.05\"\\}} 1", RegexOptions.Multiline), metrics);
+            Assert.Matches(new Regex($"^{histogram}_bucket\\{{.*job=\"probe-job\".*le=\"0.025\"\\}} 0", RegexOptions.Multiline), metrics);
+        }
         await AssertPromtoolAcceptsAsync(metrics);
 
         using (var dashboard = await Http.Client.GetAsync(silo.HttpUrl + "/dashboard"))

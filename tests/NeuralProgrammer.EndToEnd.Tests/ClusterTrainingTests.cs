@@ -19,12 +19,13 @@ public sealed partial class ClusterTrainingTests(ITestOutputHelper output)
     static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(2);
 
     static readonly string[] NpFamilies =
-        ["np_training_examples_total", "np_training_loss", "np_eval_accuracy", "np_step_duration_seconds", "np_gradient_noise_stddev", "np_workers_active"];
+        ["np_training_examples_total", "np_training_loss", "np_eval_accuracy", "np_step_duration_seconds", "np_gradient_noise_stddev", "np_workers_active",
+         "np_parameter_server_bytes_total", "np_parameter_server_update_seconds", "np_worker_compute_seconds", "np_worker_queue_seconds"];
 
     [Fact]
     public async Task Two_silos_train_a_job_on_four_workers_seen_by_Prometheus_promtool_and_the_dashboard()
     {
-        var timeline = new Timeline(output);
+        var timeline = new Timeline(output.WriteLine);
         await using var cluster = await Cluster.StartAsync(timeline, prometheus: true);
         var prometheus = cluster.Prometheus!;
         const int steps = 60;
@@ -126,7 +127,7 @@ public sealed partial class ClusterTrainingTests(ITestOutputHelper output)
     [InlineData(false)]
     public async Task A_job_completes_on_the_remaining_silo_when_a_silo_is_killed_mid_job(bool killTheJobsSilo)
     {
-        var timeline = new Timeline(output);
+        var timeline = new Timeline(output.WriteLine);
         await using var cluster = await Cluster.StartAsync(timeline, prometheus: false);
         const int steps = 320, evaluateEvery = 40;
         var job = NewJobId();

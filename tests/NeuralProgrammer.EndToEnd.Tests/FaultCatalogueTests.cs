@@ -28,7 +28,7 @@ public sealed class FaultCatalogueTests(ITestOutputHelper output)
     [OnDemandFact]
     public async Task Faults_and_load_on_three_silos()
     {
-        var timeline = new Timeline(output);
+        var timeline = new Timeline(output.WriteLine);
         // NP_FAULTS_ONLY=load, =sweep, =tls or =aof runs the load, the sweep faults, the TLS refusals or the Redis restart
         // without persistence alone (after a change only they exercise).
         var only = Environment.GetEnvironmentVariable("NP_FAULTS_ONLY") is { Length: > 0 } named ? named : null;

@@ -128,7 +128,11 @@ sealed class MetricsRecorder : IDisposable
         measurements.Where(m => m.Instrument == instrument && (tag is null || m.Tags.Any(t => t.Key == tag.Value.Key && Equals(t.Value, tag.Value.Value))))
             .Select(m => m.Value);
 
-    public double Sum(string instrument) => Values(instrument).Sum();
+    /// <summary>Every measurement of <paramref name="instrument"/> with its tags, in the order they came.</summary>
+    public IReadOnlyList<(double Value, KeyValuePair<string, object?>[] Tags)> Of(string instrument) =>
+        measurements.Where(m => m.Instrument == instrument).Select(m => (m.Value, m.Tags)).ToList();
+
+    public double Sum(string instrument, (string Key, string Value)? tag = null) => Values(instrument, tag).Sum();
     public double Last(string instrument) => Values(instrument).Last();
     public int Count(string instrument, (string Key, string Value)? tag = null) => Values(instrument, tag).Count();
 

@@ -1,9 +1,9 @@
 namespace NeuralProgrammer.Tests.Shared;
 
-/// <summary>The programs from Debian that the tests start (redis-server, prometheus, promtool, yamllint, docker-compose).</summary>
+/// <summary>The programs from Debian that the tests and the distributed bench start (redis-server, prometheus, promtool, yamllint, docker-compose).</summary>
 public static class Commands
 {
-    /// <summary>The full path of <paramref name="command"/> on PATH, or a test failure naming its Debian package (./test.sh installs it).</summary>
+    /// <summary>The full path of <paramref name="command"/> on PATH, or an exception naming its Debian package (./test.sh installs it).</summary>
     public static string Require(string command, string debianPackage)
     {
         foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator))
@@ -11,9 +11,8 @@ public static class Commands
             var candidate = Path.Combine(dir, command);
             if (File.Exists(candidate)) return candidate;
         }
-        Assert.Fail($"'{command}' is not installed. It comes from the Debian package '{debianPackage}' " +
-                    $"(apt-get install {debianPackage}); ./test.sh installs it.");
-        return null!;
+        throw new InvalidOperationException($"'{command}' is not installed. It comes from the Debian package '{debianPackage}' " +
+                                            $"(apt-get install {debianPackage}); ./test.sh installs it.");
     }
 }
 

@@ -2,47 +2,12 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
 
-namespace NeuralProgrammer.EndToEnd.Tests;
-
-/// <summary>The programs the tests run: the silo and np from this project's output (copied there by the project references).</summary>
-static class Programs
-{
-    public static string SiloDll => Existing("NeuralProgrammer.Silo.dll");
-    public static string NpDll => Existing("np.dll");
-
-    static string Existing(string file)
-    {
-        var path = Path.Combine(AppContext.BaseDirectory, file);
-        Assert.True(File.Exists(path), $"{file} is not in {AppContext.BaseDirectory}; the project references should have copied it");
-        return path;
-    }
-
-}
-
-/// <summary>What happened when, for the test's output: a run of several processes is read as a timeline.</summary>
-sealed class Timeline(ITestOutputHelper output)
-{
-    readonly Stopwatch clock = Stopwatch.StartNew();
-
-    public TimeSpan Now => clock.Elapsed;
-
-    public void Log(string message)
-    {
-        try { output.WriteLine($"[{Now:mm\\:ss\\.f}] {message}"); }
-        catch (InvalidOperationException) { } // the test has already ended
-    }
-
-    public void Dump(string title, string text)
-    {
-        try { output.WriteLine($"===== {title}\n{text}"); }
-        catch (InvalidOperationException) { }
-    }
-}
+namespace NeuralProgrammer.Tests.Shared;
 
 /// <summary>
 /// A program run as its own process with exactly the given environment (plus what a process needs: PATH, HOME,
 /// DOTNET_*), its output captured line by line with the time it came. Killed with its process tree on dispose, and
-/// when the test process exits, so that nothing a test started outlives it.
+/// when this process exits, so that nothing a test (or the bench) started outlives it.
 /// </summary>
 sealed class ChildProcess : IAsyncDisposable
 {
@@ -51,7 +16,7 @@ sealed class ChildProcess : IAsyncDisposable
 
     static ChildProcess()
     {
-        // A test host that is stopped (session timeout, Ctrl+C) still takes its children with it.
+        // A test host (or bench) that is stopped (session timeout, Ctrl+C) still takes its children with it.
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
             foreach (var child in Running.Keys) child.KillTree();
@@ -95,7 +60,7 @@ sealed class ChildProcess : IAsyncDisposable
             WorkingDirectory = workingDirectory ?? Path.GetTempPath(),
         };
         foreach (var a in args) start.ArgumentList.Add(a);
-        // Nothing of the test's own environment leaks in (NP_* settings, ASPNETCORE_*, a developer's DOTNET_ENVIRONMENT).
+        // Nothing of this process's own environment leaks in (NP_* settings, ASPNETCORE_*, a developer's DOTNET_ENVIRONMENT).
         foreach (var key in start.Environment.Keys.ToList())
             if (!KeptEnvironment.Contains(key)) start.Environment.Remove(key);
         foreach (var (k, v) in environment ?? new Dictionary<string, string>()) start.Environment[k] = v;
