@@ -73,13 +73,17 @@ public sealed partial class ParameterServerGrain : Grain, IParameterServerGrain
                 latest[k] = report;
                 reports.Writer.TryWrite(true);
             }
-        });
+        }).ToArray();
         _ = Task.WhenAll(workers).ContinueWith(all => reports.Writer.TryComplete(all.Exception?.GetBaseException()), TaskScheduler.Default);
         await foreach (var _ in reports.Reader.ReadAllAsync(cancellation))
         {
             // Every worker reports at once when called: from then on, the least advanced one is known.
-            if (latest.All(p => p is not null)) yield return Slowest(latest!, Stopwatch.GetElapsedTime(started).TotalSeconds);
+            if (latest.Any(p => p is null)) continue;
+            var slowest = Slowest(latest!, Stopwatch.GetElapsedTime(started).TotalSeconds);
+            yield return slowest;
+            if (slowest.Phase == PreparationPhase.Ready) break; // the other workers' last reports may still be queued
         }
+        await Task.WhenAll(workers); // a worker's failure surfaces here
     }
 
     /// <summary>The least advanced of the workers' preparations.</summary>
