@@ -39,7 +39,8 @@ public sealed record WorkerAssignment(
 
 /// <summary>
 /// One step's request: the weights of version <see cref="Update"/> as packed float32 (<c>ParameterVector</c> order).
-/// Immutable, so a worker on the parameter server's silo gets the same array without a copy.
+/// Immutable, so a worker on the parameter server's silo gets the same array without a copy; the server reuses the
+/// array for the next version, after every worker has answered for this one.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("np.GradientRequest")]
 public sealed record GradientRequest(
@@ -50,7 +51,8 @@ public sealed record GradientRequest(
 /// <summary>
 /// A worker's answer: the mean gradient over its <see cref="ExampleCount"/> examples (packed float32), their mean
 /// loss, and where the time went: <see cref="ComputeSeconds"/> on the compute thread (unpack, encode, forward,
-/// backward, pack), <see cref="QueueSeconds"/> waiting for a compute thread.
+/// backward, pack), <see cref="QueueSeconds"/> waiting for a compute thread. The worker reuses the gradient's array
+/// for its next reply, which the server asks for only after it has applied this one.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("np.GradientReply")]
 public sealed record GradientReply(

@@ -184,7 +184,7 @@ public sealed partial class ParameterServerGrain : Grain, IParameterServerGrain
     public Task<WeightsMessage> GetWeights()
     {
         var current = server ?? throw NotInitialized();
-        return Task.FromResult(new WeightsMessage(current.Updates, current.WeightBytes));
+        return Task.FromResult(new WeightsMessage(current.Updates, current.WeightBytes.ToArray()));
     }
 
     public async Task<ModelCheckpoint> GetCheckpoint()
@@ -268,8 +268,13 @@ public sealed partial class ParameterServerGrain : Grain, IParameterServerGrain
         public WorkerAssignment Assignment { get; }
         public long ParameterCount { get; }
         public long Updates => update.Updates;
-        /// <summary>The current weights, packed once per version and shared (immutably) by every worker request.</summary>
-        public byte[] WeightBytes { get; private set; }
+        /// <summary>
+        /// The current weights, packed into one array per server at each version and shared by every worker request
+        /// of that version. The next version overwrites it only after every worker has answered for this one, so a
+        /// request is never changed while a worker reads it; what leaves the server for good (checkpoints,
+        /// <see cref="GetWeights"/>) is a copy.
+        /// </summary>
+        public byte[] WeightBytes { get; }
 
         public Server(ParameterServerInit init)
         {
@@ -307,13 +312,13 @@ public sealed partial class ParameterServerGrain : Grain, IParameterServerGrain
             if (averaged.numel() != ParameterCount)
                 throw new ArgumentException($"A gradient of {averaged.numel()} values does not fit a model of {ParameterCount} parameters.");
             var statistics = update.Apply(averaged);
-            WeightBytes = ParameterVector.ToBytes(update.Weights);
+            ParameterVector.CopyTo(update.Weights, WeightBytes);
             update.PrepareNoise(); // the next update's noise is drawn while the workers compute
             return new UpdateReport(update.Updates, statistics.GradientNorm, statistics.NoiseStandardDeviation, Stopwatch.GetElapsedTime(started).TotalSeconds);
         }
 
         public ModelCheckpoint Checkpoint() =>
-            new(update.Updates, WeightBytes, ParameterVector.ToBytes(update.FirstMoment), ParameterVector.ToBytes(update.SecondMoment));
+            new(update.Updates, WeightBytes.ToArray(), ParameterVector.ToBytes(update.FirstMoment), ParameterVector.ToBytes(update.SecondMoment));
 
         public EvaluationReport Evaluate(IReadOnlyList<Example> testSet, int programSamples)
         {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Logging;
 using NeuralProgrammer.Model;
 using NeuralProgrammer.Model.Training;
+using TorchSharp;
 
 namespace NeuralProgrammer.Grains;
 
@@ -49,8 +50,10 @@ public sealed partial class WorkerGrain : Grain, IWorkerGrain
                 long started = Stopwatch.GetTimestamp();
                 using var weights = ParameterVector.FromBytes(request.Weights, device: ready.Device);
                 using var result = ready.Compute(request.Update, weights, assignment.Worker, assignment.Workers);
+                var packed = GradientBuffer(result.Gradient);
+                ParameterVector.CopyTo(result.Gradient, packed);
                 // A replica built for this call counts as this step's compute, as it would in one process.
-                return new GradientReply(assignment.Worker, request.Update, ParameterVector.ToBytes(result.Gradient), result.ExampleCount, result.Loss,
+                return new GradientReply(assignment.Worker, request.Update, packed, result.ExampleCount, result.Loss,
                     (Stopwatch.GetElapsedTime(started) + building).TotalSeconds, queue.TotalSeconds, silo);
             });
         }
@@ -61,6 +64,20 @@ public sealed partial class WorkerGrain : Grain, IWorkerGrain
             throw;
         }
     }
+
+    /// <summary>
+    /// The reply's gradient bytes, one array per activation: the server has read the previous reply's before it sends
+    /// the next request (it applies every update before asking for the next), and a reply to another silo is
+    /// serialized as it is sent.
+    /// </summary>
+    byte[] GradientBuffer(torch.Tensor gradient)
+    {
+        long length = gradient.numel() * sizeof(float);
+        if (gradientBytes?.Length != length) gradientBytes = new byte[length];
+        return gradientBytes;
+    }
+
+    byte[]? gradientBytes; // on compute threads, one call at a time
 
     public async IAsyncEnumerable<Preparation> Prepare(WorkerAssignment assignment, [EnumeratorCancellation] CancellationToken cancellation = default)
     {
@@ -145,3 +162,4 @@ public sealed partial class WorkerGrain : Grain, IWorkerGrain
     [LoggerMessage(Level = LogLevel.Warning, Message = "Worker {Worker} failed update {Update}; deactivating so that the retry gets a fresh activation")]
     partial void LogComputeFailed(Exception exception, string worker, long update);
 }
+
