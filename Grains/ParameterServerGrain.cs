@@ -184,7 +184,7 @@ public sealed partial class ParameterServerGrain : Grain, IParameterServerGrain
     public Task<WeightsMessage> GetWeights()
     {
         var current = server ?? throw NotInitialized();
-        return Task.FromResult(new WeightsMessage(current.Updates, current.WeightBytes.ToArray()));
+        return Task.FromResult(new WeightsMessage(current.Updates, current.Float32Weights()));
     }
 
     public async Task<ModelCheckpoint> GetCheckpoint()
@@ -269,10 +269,9 @@ public sealed partial class ParameterServerGrain : Grain, IParameterServerGrain
         public long ParameterCount { get; }
         public long Updates => update.Updates;
         /// <summary>
-        /// The current weights, packed into one array per server at each version and shared by every worker request
-        /// of that version. The next version overwrites it only after every worker has answered for this one, so a
-        /// request is never changed while a worker reads it; what leaves the server for good (checkpoints,
-        /// <see cref="GetWeights"/>) is a copy.
+        /// The current weights in the job's wire format, packed into one array per server at each version and shared by
+        /// every worker request of that version. The next version overwrites it only after every worker has answered
+        /// for this one, so a request is never changed while a worker reads it.
         /// </summary>
         public byte[] WeightBytes { get; }
 
@@ -290,7 +289,7 @@ public sealed partial class ParameterServerGrain : Grain, IParameterServerGrain
                 using var second = Unpack(checkpoint.SecondMoment, nameof(checkpoint.SecondMoment));
                 update.Restore(weights, first, second, checkpoint.Update);
             }
-            WeightBytes = ParameterVector.ToBytes(update.Weights);
+            WeightBytes = ParameterVector.ToBytes(update.Weights, Spec.Transport);
             update.PrepareNoise();
         }
 
@@ -308,17 +307,20 @@ public sealed partial class ParameterServerGrain : Grain, IParameterServerGrain
         public UpdateReport Apply(IReadOnlyList<GradientReply> gradients)
         {
             long started = Stopwatch.GetTimestamp();
-            using var averaged = GradientAverage.Weighted(gradients.Select(g => (g.Gradient, g.ExampleCount)).ToList(), device);
+            using var averaged = GradientAverage.Weighted(gradients.Select(g => (g.Gradient, g.ExampleCount)).ToList(), device, Spec.Transport);
             if (averaged.numel() != ParameterCount)
                 throw new ArgumentException($"A gradient of {averaged.numel()} values does not fit a model of {ParameterCount} parameters.");
             var statistics = update.Apply(averaged);
-            ParameterVector.CopyTo(update.Weights, WeightBytes);
+            ParameterVector.CopyTo(update.Weights, WeightBytes, Spec.Transport);
             update.PrepareNoise(); // the next update's noise is drawn while the workers compute
             return new UpdateReport(update.Updates, statistics.GradientNorm, statistics.NoiseStandardDeviation, Stopwatch.GetElapsedTime(started).TotalSeconds);
         }
 
         public ModelCheckpoint Checkpoint() =>
-            new(update.Updates, WeightBytes.ToArray(), ParameterVector.ToBytes(update.FirstMoment), ParameterVector.ToBytes(update.SecondMoment));
+            new(update.Updates, Float32Weights(), ParameterVector.ToBytes(update.FirstMoment), ParameterVector.ToBytes(update.SecondMoment));
+
+        /// <summary>The weights as they leave the server for good (checkpoints, <see cref="GetWeights"/>): float32, a copy.</summary>
+        public byte[] Float32Weights() => ParameterVector.ToBytes(update.Weights);
 
         public EvaluationReport Evaluate(IReadOnlyList<Example> testSet, int programSamples)
         {
@@ -351,13 +353,13 @@ public sealed partial class ParameterServerGrain : Grain, IParameterServerGrain
 /// <summary>The example-weighted mean of workers' mean gradients: Σ_k n_k·g_k / Σ_k n_k, the mean over all their examples.</summary>
 public static class GradientAverage
 {
-    public static Tensor Weighted(IReadOnlyList<(byte[] Gradient, int ExampleCount)> gradients, Device? device = null)
+    public static Tensor Weighted(IReadOnlyList<(byte[] Gradient, int ExampleCount)> gradients, Device? device = null, WireFormat format = WireFormat.Float32)
     {
         if (gradients.Count == 0) throw new ArgumentException("No gradients to average.", nameof(gradients));
         if (gradients.Any(g => g.ExampleCount < 1)) throw new ArgumentException("Every gradient needs a positive example count.", nameof(gradients));
         int length = gradients[0].Gradient.Length;
         if (gradients.Any(g => g.Gradient.Length != length)) throw new ArgumentException("The gradients differ in length.", nameof(gradients));
-        if (gradients.Count == 1) return ParameterVector.FromBytes(gradients[0].Gradient, device: device);
+        if (gradients.Count == 1) return ParameterVector.FromBytes(gradients[0].Gradient, device: device, format: format);
 
         using var scope = NewDisposeScope();
         double total = gradients.Sum(g => (double)g.ExampleCount);
@@ -365,7 +367,7 @@ public static class GradientAverage
         foreach (var (gradient, count) in gradients)
         {
             using var share = (count / total).ToScalar();
-            sum = sum is null ? ParameterVector.FromBytes(gradient).mul_(share) : sum.add_(ParameterVector.FromBytes(gradient), share);
+            sum = sum is null ? ParameterVector.FromBytes(gradient, format: format).mul_(share) : sum.add_(ParameterVector.FromBytes(gradient, format: format), share);
         }
         return sum!.to(ScalarType.Float32, device ?? CPU).MoveToOuterDisposeScope();
     }

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Logging;
 using NeuralProgrammer.Model;
 using NeuralProgrammer.Model.Training;
-using TorchSharp;
 
 namespace NeuralProgrammer.Grains;
 
@@ -48,10 +47,11 @@ public sealed partial class WorkerGrain : Grain, IWorkerGrain
             {
                 var queue = Stopwatch.GetElapsedTime(queued);
                 long started = Stopwatch.GetTimestamp();
-                using var weights = ParameterVector.FromBytes(request.Weights, device: ready.Device);
+                var transport = ready.Spec.Transport;
+                using var weights = ParameterVector.FromBytes(request.Weights, device: ready.Device, format: transport);
                 using var result = ready.Compute(request.Update, weights, assignment.Worker, assignment.Workers);
-                var packed = GradientBuffer(result.Gradient);
-                ParameterVector.CopyTo(result.Gradient, packed);
+                var packed = GradientBuffer(result.Gradient.numel() * transport.BytesPerValue());
+                ParameterVector.CopyTo(result.Gradient, packed, transport);
                 // A replica built for this call counts as this step's compute, as it would in one process.
                 return new GradientReply(assignment.Worker, request.Update, packed, result.ExampleCount, result.Loss,
                     (Stopwatch.GetElapsedTime(started) + building).TotalSeconds, queue.TotalSeconds, silo);
@@ -70,9 +70,8 @@ public sealed partial class WorkerGrain : Grain, IWorkerGrain
     /// the next request (it applies every update before asking for the next), and a reply to another silo is
     /// serialized as it is sent.
     /// </summary>
-    byte[] GradientBuffer(torch.Tensor gradient)
+    byte[] GradientBuffer(long length)
     {
-        long length = gradient.numel() * sizeof(float);
         if (gradientBytes?.Length != length) gradientBytes = new byte[length];
         return gradientBytes;
     }

@@ -54,6 +54,10 @@ public static class RunSettings
         },
         v => v, _ => null);
 
+    public static Setting<WireFormat> Transport { get; } = Choice(Run(s => s.Transport, (s, v) => s with { Transport = v }),
+        nameof(TrainingSpec.Transport), "--transport",
+        "How a cluster job sends weights and gradients: float32, or bfloat16 / float16 for half the bytes (the server keeps float32)");
+
     // The network (docs/model.md 1.2)
     public static Setting<int> Dimension { get; } = Integer(Hyper(h => h.Dimension, (h, v) => h with { Dimension = v }),
         "Dimension", "--dim", 1, 4096, "Hidden size d", "256");
@@ -115,7 +119,7 @@ public static class RunSettings
         Seed, Variant, Categories, Steps, BatchSize, TrainingExamples, TestExamples, EvaluateEvery, RealDataShare,
         LearningRate, Epsilon, ClipNorm, HuberDelta, LookupWeight, NoiseEta, NoiseGamma, NoisePer, Comparison,
         SelectorTemperature, TemperatureAnnealSteps, EntropyWeight, EntropyAnnealSteps, ProgramMemoryWeight,
-        Dimension, BidirectionalQuestion, QuestionAttention, Device, ProgramSteps, InitScale, Beta1, Beta2, LearningRateHalfLife,
+        Dimension, BidirectionalQuestion, QuestionAttention, Device, Transport, ProgramSteps, InitScale, Beta1, Beta2, LearningRateHalfLife,
     ];
 
     static readonly Dictionary<string, Setting> ByName = All.ToDictionary(s => s.Name, StringComparer.OrdinalIgnoreCase);

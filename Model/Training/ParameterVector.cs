@@ -61,37 +61,39 @@ public static class ParameterVector
     }
 
     /// <summary>
-    /// The flat vector as the float32 bytes of grain messages and checkpoints, with one copy (the tensor's storage to
-    /// the array): a step moves several megabytes per worker, and an intermediate <c>float[]</c> costs GC time.
+    /// The flat vector as the bytes of grain messages and checkpoints (float32 unless <paramref name="format"/> says
+    /// otherwise), with one copy (the tensor's storage to the array).
     /// </summary>
-    public static byte[] ToBytes(Tensor flat)
+    public static byte[] ToBytes(Tensor flat, WireFormat format = WireFormat.Float32)
     {
-        var bytes = GC.AllocateUninitializedArray<byte>(checked((int)flat.numel() * sizeof(float)));
-        CopyTo(flat, bytes);
+        var bytes = GC.AllocateUninitializedArray<byte>(checked((int)flat.numel() * format.BytesPerValue()));
+        CopyTo(flat, bytes, format);
         return bytes;
     }
 
     /// <summary>
-    /// Writes the flat vector's float32 bytes into <paramref name="destination"/>, an array the caller reuses: a fresh
-    /// array of megabytes per message costs more than the copy (the .NET GC hands out new pages, each a page fault,
-    /// and the large object heap's churn runs full collections), about 3 ms a step on a 2-core VM.
+    /// Writes the flat vector's bytes in <paramref name="format"/> into <paramref name="destination"/>, an array the
+    /// caller reuses: a fresh array of megabytes per message costs more than the copy (the .NET GC hands out new
+    /// pages, each a page fault, and the large object heap's churn runs full collections), about 3 ms a step on a
+    /// 2-core VM.
     /// </summary>
-    public static void CopyTo(Tensor flat, byte[] destination)
+    public static void CopyTo(Tensor flat, byte[] destination, WireFormat format = WireFormat.Float32)
     {
         using var scope = NewDisposeScope();
-        var source = flat.detach().to(ScalarType.Float32, CPU).contiguous();
-        if (source.numel() * sizeof(float) != destination.Length)
-            throw new ArgumentException($"A flat vector of {source.numel()} values does not fit {destination.Length} bytes.");
+        var source = flat.detach().to(format.ScalarType(), CPU).contiguous();
+        if (source.numel() * format.BytesPerValue() != destination.Length)
+            throw new ArgumentException($"A flat vector of {source.numel()} values in {format} does not fit {destination.Length} bytes.");
         source.bytes.CopyTo(destination);
     }
 
-    /// <summary>A flat vector from float32 bytes, with one copy (the array into a new tensor).</summary>
-    public static Tensor FromBytes(byte[] bytes, ScalarType dtype = ScalarType.Float32, Device? device = null)
+    /// <summary>A flat vector of <paramref name="dtype"/> from bytes in <paramref name="format"/>, with one copy (the array into a new tensor) and the conversion.</summary>
+    public static Tensor FromBytes(byte[] bytes, ScalarType dtype = ScalarType.Float32, Device? device = null, WireFormat format = WireFormat.Float32)
     {
-        if (bytes.Length % sizeof(float) != 0) throw new ArgumentException($"{bytes.Length} bytes is not a whole number of float32 values.");
-        var tensor = empty(bytes.Length / sizeof(float), ScalarType.Float32);
+        int width = format.BytesPerValue();
+        if (bytes.Length % width != 0) throw new ArgumentException($"{bytes.Length} bytes is not a whole number of {format} values.");
+        var tensor = empty(bytes.Length / width, format.ScalarType());
         tensor.bytes = bytes;
-        if (dtype == ScalarType.Float32 && (device is null || device.type == DeviceType.CPU)) return tensor;
+        if (dtype == format.ScalarType() && (device is null || device.type == DeviceType.CPU)) return tensor;
         using (tensor) return tensor.to(dtype, device ?? CPU);
     }
 }

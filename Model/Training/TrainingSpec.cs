@@ -22,6 +22,8 @@ public sealed record TrainingSpec
     public int EvaluateEvery { get; init; } = 500;
     public HyperParameters HyperParameters { get; init; } = HyperParameters.Default;
     public string Device { get; init; } = "cpu";
+    /// <summary>How a cluster job's weights and gradients travel (<see cref="WireFormat"/>); one process has nothing to send.</summary>
+    public WireFormat Transport { get; init; } = WireFormat.Float32;
 
     /// <summary>The test set's seed: a fresh draw, never overlapping the training stream.</summary>
     public int TestSeed => unchecked(Seed * 7_919 + 104_729);

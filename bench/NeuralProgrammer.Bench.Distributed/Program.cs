@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using NeuralProgrammer.Grains;
 using NeuralProgrammer.Model.Data;
+using NeuralProgrammer.Model.Settings;
 using NeuralProgrammer.Model.Training;
 using TorchSharp;
 
@@ -12,24 +13,27 @@ using TorchSharp;
 // server sends and receives per step, for K = 1, 2, 4 workers with a fixed batch per worker, against the
 // single-process trainer on the same total batch. The silos run in this process (InProcessCluster), or with
 // --processes as separate silo processes clustered through a redis-server of their own (SiloProcesses).
-// Usage: bench-distributed [--processes] [--steps 60] [--warmup 10] [--batch-per-worker 50] [--workers 1,2,4] [--dim 256] [--silos 2]
+// Usage: bench-distributed [--processes] [--steps 200] [--warmup 100] [--batch-per-worker 50] [--workers 1,2,4] [--dim 256] [--silos 2]
+//                          [--transport float32|bfloat16|float16]
+// (The warm-up covers the .NET JIT's tiering too: at 10 steps it still took 5% of the CPU.)
 //        bench-distributed [--processes] --ask [--clients 8] [--seconds 20]: np ask --job under load (AskBench)
-int steps = ArgValue("--steps", 60);
-int warmup = ArgValue("--warmup", 10);
+int steps = ArgValue("--steps", 200);
+int warmup = ArgValue("--warmup", 100);
 int perWorker = ArgValue("--batch-per-worker", 50);
 int dimension = ArgValue("--dim", 256);
 short silos = ArgValue("--silos", (short)2);
 var workerCounts = (ArgText("--workers") ?? "1,2,4").Split(',').Select(int.Parse).ToArray();
 
+var transport = ArgText("--transport") is { } format ? RunSettings.Transport.Apply(new TrainingSpec(), format).Transport : WireFormat.Float32;
 var hyperParameters = HyperParameters.Default with { Dimension = dimension }; // the paper's: clip 5, noise η = 1
 TrainingSpec Spec(int batch) => new()
 {
     Variant = DatasetVariant.SingleColumn, TrainingExamples = 10_000, TestExamples = 200, Seed = 1,
-    Steps = warmup + steps, EvaluateEvery = warmup + steps, HyperParameters = hyperParameters with { BatchSize = batch },
+    Steps = warmup + steps, EvaluateEvery = warmup + steps, HyperParameters = hyperParameters with { BatchSize = batch }, Transport = transport,
 };
 
 Console.WriteLine($"machine: {Environment.MachineName}, {RuntimeInformation.OSDescription}, {Environment.ProcessorCount} cores; " +
-                  $"single column, d = {dimension}, {perWorker} examples per worker, {steps} timed steps after {warmup}");
+                  $"single column, d = {dimension}, {perWorker} examples per worker, {steps} timed steps after {warmup}, {RunSettings.Transport.Format(Spec(1))} on the wire");
 
 // Single-process reference first (skipped by --ask) (the compute pool's threads set their own torch thread count when they start).
 var reference = new Dictionary<int, (Timing OneThread, Timing AllCores)>();

@@ -99,6 +99,35 @@ public class WatchTests(ClusterFixture fixture)
     }
 }
 
+/// <summary>
+/// The compact transport (bfloat16 weights and gradients on the wire, float32 on the server) trains the CI's training
+/// run, the quickstart on four workers, to the same accuracy as float32 does, with half the bytes per step.
+/// </summary>
+[Collection("cluster")]
+public class CompactTransportTests(ClusterFixture fixture, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task FourWorkersReachTheQuickstartAccuracyWithBFloat16OnTheWire()
+    {
+        var id = Jobs.NewId("quickstart-bf16");
+        var job = fixture.Client.GetGrain<ITrainingJobGrain>(id);
+        using var metrics = new MetricsRecorder(id);
+        await job.Start(new JobSpec { Preset = "quickstart", Workers = 4 }.With("Transport", "bfloat16"));
+        var status = await Jobs.WaitUntilFinished(job, TimeSpan.FromMinutes(15));
+
+        Assert.True(status.State == JobState.Completed, status.Error);
+        var result = await job.GetResult();
+        output.WriteLine($"{result.WallSeconds:F1} s, accuracy {result.Accuracy:P2}, real data {result.RealDataAccuracy:P2}");
+        Assert.Equal(TrainingPresets.Quickstart.Steps, result.Updates);
+        Assert.True(result.Accuracy >= TrainingTests.TargetAccuracy, $"test accuracy {result.Accuracy:P2} < {TrainingTests.TargetAccuracy:P0}");
+        Assert.All(result.CategoryAccuracy, c => Assert.True(c.Value >= TrainingTests.TargetAccuracy, $"{c.Key}: {c.Value:P2}"));
+
+        long parameters = (await job.GetCheckpoint())!.Weights.Length / sizeof(float); // checkpoints stay float32
+        Assert.Equal(result.Updates * 4 * parameters * 2, metrics.Sum("np_parameter_server_bytes_total", (GrainMetrics.DirectionTag, GrainMetrics.Sent)));
+        Assert.Equal(result.Updates * 4 * parameters * 2, metrics.Sum("np_parameter_server_bytes_total", (GrainMetrics.DirectionTag, GrainMetrics.Received)));
+    }
+}
+
 /// <summary>Collects the measurements of the NeuralProgrammer meter that carry one job's tag.</summary>
 sealed class MetricsRecorder : IDisposable
 {

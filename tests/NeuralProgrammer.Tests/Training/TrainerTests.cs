@@ -79,6 +79,26 @@ public class TrainerTests
         Assert.Throws<ArgumentException>(() => ParameterVector.SetWeights(network, zeros(3)));
     }
 
+    [Theory]
+    [InlineData(WireFormat.BFloat16, 1.0 / 256)] // 8 significant bits
+    [InlineData(WireFormat.Float16, 1.0 / 2048)] // 11
+    public void SixteenBitWireFormatsHalveTheBytesAndRoundToTheirPrecision(WireFormat format, double relativeError)
+    {
+        using var values = sin(arange(10_000, ScalarType.Float32)) * 3;
+        var bytes = ParameterVector.ToBytes(values, format);
+        Assert.Equal(values.numel() * 2, bytes.Length);
+        using var back = ParameterVector.FromBytes(bytes, format: format);
+        Assert.Equal(ScalarType.Float32, back.dtype);
+        using var error = (back - values).abs() / values.abs().clamp_min(1e-6);
+        Assert.InRange(error.max().item<float>(), 1e-9, relativeError); // rounded (not exact), within half a unit in the last place
+
+        var reused = new byte[bytes.Length];
+        ParameterVector.CopyTo(values, reused, format);
+        Assert.Equal(bytes, reused);
+        Assert.Throws<ArgumentException>(() => ParameterVector.CopyTo(values, new byte[values.numel() * 4], format));
+        Assert.Throws<ArgumentException>(() => ParameterVector.FromBytes(new byte[3], format: format));
+    }
+
     [Fact]
     public void ExportWritesAStateDictByParameterName()
     {
