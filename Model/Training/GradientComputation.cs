@@ -13,13 +13,16 @@ public static class GradientComputation
     /// the scheduled entropy bonus, plus the program memory's loss when a memory is given and weighted, backward, and
     /// the flat gradient (caller disposes). The gradient is of the batch mean. The reported loss is the paper's alone.
     /// </summary>
-    public static GradientResult Compute(NeuralProgrammerNetwork network, EncodedBatch batch, long update, ProgramMemory? memory = null)
+    /// <param name="flat">The network's parameters in flat tensors, when they are (<see cref="FlatParameters"/>): the
+    /// gradient is then a view of its flat gradient, valid until the next computation.</param>
+    public static GradientResult Compute(NeuralProgrammerNetwork network, EncodedBatch batch, long update, ProgramMemory? memory = null, FlatParameters? flat = null)
     {
         var hyperParameters = network.HyperParameters;
         var clock = Stopwatch.StartNew();
         using var scope = NewDisposeScope();
         network.train();
-        network.zero_grad();
+        if (flat is null) network.zero_grad();
+        else flat.ZeroGradients();
         var encoding = network.Encode(batch); // once for the soft pass and the program memory's
         using var output = network.forward(batch, Selection.Soft(hyperParameters.TemperatureAt(update)), encoding);
         var loss = Loss.Compute(output, batch, hyperParameters.HuberDelta, hyperParameters.LookupWeight);
@@ -34,7 +37,7 @@ public static class GradientComputation
         var forward = clock.Elapsed;
         clock.Restart();
         objective.backward();
-        var gradient = ParameterVector.Gradients(network).MoveToOuterDisposeScope();
+        var gradient = (flat is null ? ParameterVector.Gradients(network) : flat.Gradients.alias()).MoveToOuterDisposeScope();
         return new GradientResult(gradient, loss.to(ScalarType.Float64).item<double>(), batch.Size, forward, clock.Elapsed);
     }
 }

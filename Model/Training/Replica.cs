@@ -33,6 +33,18 @@ public sealed class Replica : IDisposable
         schedule = Schedule(spec);
         Network = CreateNetwork(spec);
         Network.to(device);
+        parameters = new FlatParameters(Network);
+    }
+
+    readonly FlatParameters parameters;
+
+    /// <summary>Sets the network's weights from a flat vector (<see cref="ParameterVector"/> order): one copy.</summary>
+    public void SetWeights(Tensor weights)
+    {
+        if (weights.numel() != parameters.Weights.numel())
+            throw new ArgumentException($"A flat vector of {weights.numel()} values does not fit a model of {parameters.Weights.numel()} parameters.");
+        using var _ = no_grad();
+        parameters.Weights.copy_(weights);
     }
 
     /// <summary>The network a spec starts from: its seed's initial weights, the operations of its variant.</summary>
@@ -65,11 +77,15 @@ public sealed class Replica : IDisposable
     /// </summary>
     public GradientResult Compute(long update, Tensor? weights = null, int worker = 0, int workers = 1)
     {
-        if (weights is not null) ParameterVector.SetWeights(Network, weights);
+        if (weights is not null) SetWeights(weights);
         var examples = schedule.Indices(update, worker, workers).Select(i => TrainingSet[i]).ToList();
         using var batch = EncodedBatch.Encode(examples, Vocabulary.All, ScalarType.Float32, Device);
-        return GradientComputation.Compute(Network, batch, update, Memory);
+        return GradientComputation.Compute(Network, batch, update, Memory, parameters);
     }
 
-    public void Dispose() => Network.Dispose();
+    public void Dispose()
+    {
+        Network.Dispose();
+        parameters.Dispose();
+    }
 }

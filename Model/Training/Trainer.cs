@@ -55,7 +55,7 @@ public sealed class Trainer : IDisposable
         Update.PrepareNoise();
         using var result = replica.Compute(Update.Updates);
         Update.Apply(result.Gradient, timings?.Update);
-        ParameterVector.SetWeights(Network, Update.Weights);
+        replica.SetWeights(Update.Weights);
         timings?.Add(result.Forward, result.Backward);
         clock.Stop();
         Ledger.Stepped(clock.Elapsed - started, result.Loss);

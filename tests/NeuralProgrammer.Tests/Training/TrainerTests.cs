@@ -1,4 +1,5 @@
 using NeuralProgrammer.Model.Data;
+using NeuralProgrammer.Model.Network;
 using NeuralProgrammer.Model.Training;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
@@ -77,6 +78,33 @@ public class TrainerTests
         var bytes = ParameterVector.ToBytes(ParameterVector.Gradients(network));
         Assert.True(ParameterVector.FromBytes(bytes).eq(values * 2).all().item<bool>());
         Assert.Throws<ArgumentException>(() => ParameterVector.SetWeights(network, zeros(3)));
+    }
+
+    [Fact]
+    public void AReplicaKeepsItsParametersAndGradientsInOneFlatTensorEach()
+    {
+        var spec = Small(0);
+        var trainingSet = DataSets.Training(spec);
+        using var replica = new Replica(spec, trainingSet, null, CPU);
+        using var plain = Replica.CreateNetwork(spec);
+        using var weights = ParameterVector.Weights(plain) * 1.5f;
+        replica.SetWeights(weights);
+        ParameterVector.SetWeights(plain, weights);
+        using (var set = ParameterVector.Weights(replica.Network)) Assert.True(set.eq(weights).all().item<bool>());
+
+        using var first = replica.Compute(0);
+        using var gathered = ParameterVector.Gradients(replica.Network);
+        Assert.True(first.Gradient.eq(gathered).all().item<bool>()); // each parameter's gradient is a view of the flat one
+
+        var examples = Replica.Schedule(spec).Indices(0).Select(i => trainingSet[i]).ToList();
+        using var batch = EncodedBatch.Encode(examples, Vocabulary.All);
+        using var reference = GradientComputation.Compute(plain, batch, 0);
+        Assert.True(first.Gradient.allclose(reference.Gradient, rtol: 1e-5, atol: 1e-7));
+
+        using var copy = first.Gradient.clone();
+        using var again = replica.Compute(0); // zeroed before, not added to
+        Assert.True(again.Gradient.allclose(copy, rtol: 1e-5, atol: 1e-7));
+        Assert.Throws<ArgumentException>(() => replica.SetWeights(zeros(3)));
     }
 
     [Theory]
