@@ -28,15 +28,28 @@ public sealed class FlatParameters : IDisposable
             using var weights = Weights.narrow(0, offset, parameter.numel()).view(parameter.shape);
             weights.copy_(parameter);
             parameter.set_(weights);
-            parameter.grad = Gradients.narrow(0, offset, parameter.numel()).view(parameter.shape);
+            var gradient = Gradients.narrow(0, offset, parameter.numel()).view(parameter.shape);
+            parameter.grad = gradient;
+            views.Add((parameter, gradient));
             offset += parameter.numel();
         }
     }
 
-    public void ZeroGradients() => Gradients.zero_();
+    readonly List<(Tensor Parameter, Tensor Gradient)> views = [];
+
+    /// <summary>
+    /// Zeroes the flat gradient and points every parameter's gradient at its view again, so that a
+    /// <c>zero_grad()</c> elsewhere (which drops gradients by default) cannot leave backward writing somewhere else.
+    /// </summary>
+    public void ZeroGradients()
+    {
+        Gradients.zero_();
+        foreach (var (parameter, gradient) in views) parameter.grad = gradient;
+    }
 
     public void Dispose()
     {
+        foreach (var (_, gradient) in views) gradient.Dispose();
         Weights.Dispose();
         Gradients.Dispose();
     }
