@@ -48,8 +48,8 @@ public sealed partial class WorkerGrain : Grain, IWorkerGrain
                 var queue = Stopwatch.GetElapsedTime(queued);
                 long started = Stopwatch.GetTimestamp();
                 var transport = ready.Spec.Transport;
-                using var weights = ParameterVector.FromBytes(request.Weights, device: ready.Device, format: transport);
-                using var result = ready.Compute(request.Update, weights, assignment.Worker, assignment.Workers);
+                ready.SetWeights(request.Weights, transport);
+                using var result = ready.Compute(request.Update, worker: assignment.Worker, workers: assignment.Workers);
                 var packed = GradientBuffer(result.Gradient.numel() * transport.BytesPerValue());
                 ParameterVector.CopyTo(result.Gradient, packed, transport);
                 // A replica built for this call counts as this step's compute, as it would in one process.

@@ -38,6 +38,20 @@ public sealed class Replica : IDisposable
 
     readonly FlatParameters parameters;
 
+    /// <summary>Sets the network's weights from a message's packed flat vector: float32 on the CPU is one copy, straight into the parameters.</summary>
+    public void SetWeights(byte[] packed, WireFormat format)
+    {
+        if (format == WireFormat.Float32 && parameters.Weights.dtype == ScalarType.Float32 && Device.type == DeviceType.CPU)
+        {
+            if (packed.Length != parameters.Weights.numel() * sizeof(float))
+                throw new ArgumentException($"{packed.Length} bytes do not fit a model of {parameters.Weights.numel()} parameters.");
+            parameters.Weights.bytes = packed;
+            return;
+        }
+        using var weights = ParameterVector.FromBytes(packed, device: Device, format: format);
+        SetWeights(weights);
+    }
+
     /// <summary>Sets the network's weights from a flat vector (<see cref="ParameterVector"/> order): one copy.</summary>
     public void SetWeights(Tensor weights)
     {

@@ -110,7 +110,7 @@ public sealed class Trainer : IDisposable
     internal void Restore(Tensor weights, Tensor firstMoment, Tensor secondMoment, long updates, IEnumerable<CurvePoint> points, TimeSpan elapsed)
     {
         Update.Restore(weights, firstMoment, secondMoment, updates);
-        ParameterVector.SetWeights(Network, Update.Weights);
+        replica.SetWeights(Update.Weights);
         curve.Clear();
         curve.AddRange(points);
         previousElapsed = elapsed;
