@@ -38,6 +38,8 @@ public static class JobCommands
         table.AddRow("time left", ProgressText.Duration(p.RemainingSeconds));
         table.AddRow("step time", $"compute {1000 * p.ComputeSeconds:F1} ms, communication {1000 * p.CommunicationSeconds:F1} ms");
         table.AddRow("workers", $"{status.Workers} on {Markup.Escape(string.Join(", ", status.WorkerSilos.Distinct()))}");
+        if (status.ShardSilos.Length > 0)
+            table.AddRow("parameter server", $"{status.ShardSilos.Length} shard{(status.ShardSilos.Length == 1 ? "" : "s")} on {Markup.Escape(string.Join(", ", status.ShardSilos.Distinct()))}");
         table.AddRow("recovery", $"{status.Resumes} resumes, {status.WorkerRetries} worker retries");
         AnsiConsole.Write(table);
     });

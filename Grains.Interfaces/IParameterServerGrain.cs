@@ -1,18 +1,22 @@
 namespace NeuralProgrammer.Grains;
 
 /// <summary>
-/// A job's parameter server (key: the job id; placed on the job grain's silo). It owns the weights and Adam's
-/// moments, versioned by the update count u. <see cref="Step"/> runs one synchronous data-parallel update: it sends
-/// the weights of version u to the K workers in parallel, retries a failed worker (a bounded number of times, the
-/// retry landing on a fresh activation), averages the gradients weighted by example count
-/// (<see cref="ApplyGradients"/>), clips, adds the seeded noise of update u, applies Adam and bumps the version.
-/// Its state lives in memory only; the job grain checkpoints it (<see cref="GetCheckpoint"/>) and re-initializes it
-/// from the checkpoint when it was lost (<see cref="ParameterServerStateException"/>).
+/// A job's parameter server (key: the job id; placed on the job grain's silo). Its weights and Adam's moments, versioned
+/// by the update count u, live in S shards (<see cref="IParameterShardGrain"/>), each owning a slice. <see cref="Step"/>
+/// runs one synchronous data-parallel update: it asks the K workers in parallel for their gradients of version u (each
+/// pulls the weights from every shard and pushes its gradient's slices back), retries a failed worker (a bounded
+/// number of times, the retry landing on a fresh activation), then has the shards average the gradients weighted by
+/// example count, clip by the global norm, add the seeded noise of update u, apply Adam and bump the version. The state
+/// lives in memory only; the job grain checkpoints it (<see cref="GetCheckpoint"/>) and re-initializes it from the
+/// checkpoint when it, or a shard, was lost (<see cref="ParameterServerStateException"/>).
 /// </summary>
 [Alias("np.IParameterServerGrain")]
 public interface IParameterServerGrain : IGrainWithStringKey
 {
-    /// <summary>Sets up the job's model from the seed's initial weights, or from a checkpoint. Returns the parameter count.</summary>
+    /// <summary>
+    /// Sets up the job's model and its shards from the seed's initial weights, or from a checkpoint (of any shard
+    /// count). Returns the parameter count.
+    /// </summary>
     [Alias("Initialize")]
     Task<long> Initialize(ParameterServerInit init);
 
@@ -32,17 +36,6 @@ public interface IParameterServerGrain : IGrainWithStringKey
     /// </summary>
     [Alias("Step")]
     Task<StepReport> Step(long expectedUpdate);
-
-    /// <summary>
-    /// Averages the gradients of version <paramref name="version"/> weighted by example count and applies one update
-    /// (clip, noise, Adam). For callers that gather the gradients themselves; <see cref="Step"/> uses it.
-    /// </summary>
-    [Alias("ApplyGradients")]
-    Task<UpdateReport> ApplyGradients(long version, GradientReply[] gradients);
-
-    /// <summary>The current weights and their version.</summary>
-    [Alias("GetWeights")]
-    Task<WeightsMessage> GetWeights();
 
     /// <summary>Weights, Adam moments and update count, for the job's checkpoint.</summary>
     [Alias("GetCheckpoint")]
@@ -75,24 +68,29 @@ public sealed record ModelCheckpoint(
     [property: Id(2)] byte[] FirstMoment,
     [property: Id(3)] byte[] SecondMoment);
 
+/// <summary>
+/// A shard's weights of <see cref="Version"/>, packed in the job's wire format. Immutable: a worker on the shard's silo
+/// gets the shard's own array, which the shard overwrites only with the next version, after every worker has answered.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("np.WeightsMessage")]
 public sealed record WeightsMessage(
     [property: Id(0)] long Version,
     [property: Id(1)] byte[] Weights);
 
-/// <summary>One applied update: the new version, the gradient's norm before clipping, the noise σ and the update's time.</summary>
+/// <summary>One shard's applied update: the new version, the gradient's global norm before clipping, the noise σ, the update's time and the shard's silo.</summary>
 [GenerateSerializer, Immutable, Alias("np.UpdateReport")]
 public sealed record UpdateReport(
     [property: Id(0)] long Version,
     [property: Id(1)] double GradientNorm,
     [property: Id(2)] double NoiseStandardDeviation,
-    [property: Id(3)] double Seconds);
+    [property: Id(3)] double Seconds,
+    [property: Id(4)] string Silo);
 
 /// <summary>
 /// One data-parallel step as the parameter server saw it. The critical worker is the one that took longest from
 /// receiving its request to finishing its computation: <see cref="WorkerComputeSeconds"/> is its computation and
 /// <see cref="WorkerQueueSeconds"/> its wait for a free compute thread (K workers sharing fewer cores).
-/// <see cref="UpdateSeconds"/> is the server's averaging and update. The three together are the step's compute;
+/// <see cref="UpdateSeconds"/> is the slowest shard's averaging and update. The three together are the step's compute;
 /// <see cref="WallSeconds"/> is the whole step inside the server (the job adds its own call to it).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("np.StepReport")]
@@ -109,7 +107,9 @@ public sealed record StepReport(
     [property: Id(9)] string[] WorkerSilos,
     /// <summary>Why the latest retried worker call failed (null without retries).</summary>
     [property: Id(10)] string? RetryCause,
-    [property: Id(11)] double WorkerQueueSeconds);
+    [property: Id(11)] double WorkerQueueSeconds,
+    /// <summary>Where the parameter-server shards ran, shard s at index s.</summary>
+    [property: Id(12)] string[] ShardSilos);
 
 /// <summary>Test-set accuracy overall and per category, with a few induced programs.</summary>
 [GenerateSerializer, Immutable, Alias("np.EvaluationReport")]

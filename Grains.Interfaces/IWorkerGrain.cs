@@ -38,29 +38,29 @@ public sealed record WorkerAssignment(
     [property: Id(4)] string Device);
 
 /// <summary>
-/// One step's request: the weights of version <see cref="Update"/> as packed float32 (<c>ParameterVector</c> order).
-/// Immutable, so a worker on the parameter server's silo gets the same array without a copy; the server reuses the
-/// array for the next version, after every worker has answered for this one.
+/// One step's request: compute the gradient of version <see cref="Update"/>, pulling its weights from the job's
+/// <see cref="Shards"/> parameter-server shards and pushing the gradient's slices back to them.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("np.GradientRequest")]
 public sealed record GradientRequest(
     [property: Id(0)] WorkerAssignment Assignment,
     [property: Id(1)] long Update,
-    [property: Id(2)] byte[] Weights);
+    [property: Id(2)] int Shards);
 
 /// <summary>
-/// A worker's answer: the mean gradient over its <see cref="ExampleCount"/> examples (packed float32), their mean
-/// loss, and where the time went: <see cref="ComputeSeconds"/> on the compute thread (unpack, encode, forward,
-/// backward, pack), <see cref="QueueSeconds"/> waiting for a compute thread. The worker reuses the gradient's array
-/// for its next reply, which the server asks for only after it has applied this one.
+/// A worker's answer, its gradient pushed to the shards: the example count and mean loss of its share, and where the
+/// time went: <see cref="ComputeSeconds"/> on the compute thread (unpack, encode, forward, backward, pack),
+/// <see cref="QueueSeconds"/> waiting for a compute thread, <see cref="PullSeconds"/> and <see cref="PushSeconds"/>
+/// fetching the weights from and sending the gradient to every shard (in parallel).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("np.GradientReply")]
 public sealed record GradientReply(
     [property: Id(0)] int Worker,
     [property: Id(1)] long Update,
-    [property: Id(2)] byte[] Gradient,
     [property: Id(3)] int ExampleCount,
     [property: Id(4)] double Loss,
     [property: Id(5)] double ComputeSeconds,
     [property: Id(6)] double QueueSeconds,
-    [property: Id(7)] string Silo);
+    [property: Id(7)] string Silo,
+    [property: Id(8)] double PullSeconds,
+    [property: Id(9)] double PushSeconds);

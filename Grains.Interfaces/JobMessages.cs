@@ -65,7 +65,9 @@ public sealed record JobStatus(
     [property: Id(8)] DateTimeOffset Created,
     [property: Id(9)] DateTimeOffset? Finished,
     /// <summary>The latest resume or worker retry and its cause, for operators (null if none).</summary>
-    [property: Id(10)] string? LastRecovery);
+    [property: Id(10)] string? LastRecovery,
+    /// <summary>The silo of each parameter-server shard at the latest step (index s), as far as the job knows.</summary>
+    [property: Id(11)] string[] ShardSilos);
 
 /// <summary>A test question with the program the model induced for it.</summary>
 [GenerateSerializer, Immutable, Alias("np.ProgramSampleInfo")]

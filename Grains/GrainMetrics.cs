@@ -18,6 +18,7 @@ public static class GrainMetrics
     public const string Sent = "sent";
     public const string Received = "received";
     public const string WorkerTag = "worker";
+    public const string ShardTag = "shard";
 
     public static readonly Meter Meter = new(MeterName);
 
@@ -46,16 +47,17 @@ public static class GrainMetrics
         Meter.CreateUpDownCounter<long>("np_workers_active", "{worker}", "Worker grains holding a model replica");
 
     /// <summary>
-    /// Payload bytes between a parameter server and its workers, by <c>direction</c>: <c>sent</c> counts the packed
-    /// weights of every worker request (retries included), <c>received</c> the packed gradients of every reply. A
-    /// worker on the server's own silo is counted too, though it gets the weights without a copy.
+    /// Payload bytes between a parameter-server shard (tag <c>shard</c>, its index) and the workers, by
+    /// <c>direction</c>: <c>sent</c> counts the packed weights of every pull (retries included), <c>received</c> the
+    /// packed gradients of every push. A worker on the shard's own silo is counted too, though it gets the weights
+    /// without a copy.
     /// </summary>
     public static readonly Counter<long> ParameterServerBytes =
-        Meter.CreateCounter<long>("np_parameter_server_bytes_total", "By", "Weight and gradient payload bytes a parameter server sent to and received from its workers");
+        Meter.CreateCounter<long>("np_parameter_server_bytes_total", "By", "Weight and gradient payload bytes a parameter-server shard sent to and received from the workers");
 
-    /// <summary>The parameter server's share of a step's compute: averaging the gradients, clipping, noise, Adam and packing the weights.</summary>
+    /// <summary>A shard's share of a step's compute (tag <c>shard</c>): averaging the gradients, clipping, noise, Adam and packing the weights.</summary>
     public static readonly Histogram<double> ParameterServerUpdate =
-        Meter.CreateHistogram<double>("np_parameter_server_update_seconds", "s", "Time of a parameter server's update (averaging, clipping, noise, Adam, packing)");
+        Meter.CreateHistogram<double>("np_parameter_server_update_seconds", "s", "Time of a parameter-server shard's update (averaging, clipping, noise, Adam, packing)");
 
     /// <summary>
     /// Per step and worker (tag <c>worker</c>, its index), as the worker reported it to the parameter server: its
@@ -75,4 +77,6 @@ public static class GrainMetrics
     public static TagList Direction(string jobId, string direction) => new() { { JobTag, jobId }, { DirectionTag, direction } };
 
     public static TagList Worker(string jobId, int worker) => new() { { JobTag, jobId }, { WorkerTag, worker } };
+
+    public static TagList Shard(string jobId, int shard) => new() { { JobTag, jobId }, { ShardTag, shard } };
 }

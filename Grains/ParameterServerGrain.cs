@@ -16,16 +16,23 @@ using static TorchSharp.torch;
 namespace NeuralProgrammer.Grains;
 
 /// <summary>
-/// The parameter server of one job (docs/architecture.md 2.2 step 3), on the job grain's silo. Torch work (averaging, the
-/// update, packing, evaluation) runs on <see cref="ComputePool"/>. Workers are spread over the active silos: the
-/// call that activates worker k carries the placement hint "silo (i + k) mod n" (silos in address order, i this
-/// server's own), so worker 0 shares the server's silo (no serialization of its weights and gradients), a job's
-/// workers use every machine, and a worker re-activated after its silo died lands on a live one. It records the bytes
-/// it exchanges with the workers, its update time and each worker's compute and queue time (<see cref="GrainMetrics"/>).
+/// The parameter server of one job (docs/architecture.md 2.2 step 3), on the job grain's silo: it coordinates the steps
+/// and holds no weights; S shards (<see cref="ParameterShardGrain"/>) do. Workers and shards are spread over the
+/// active silos: the call that activates worker k (shard s) carries the placement hint "silo (i + k) mod n" ((i + s)
+/// mod n; silos in address order, i this server's own), so worker 0 and shard 0 share the server's silo (no
+/// serialization of their weights and gradients), a job uses every machine, and a worker or shard re-activated after
+/// its silo died lands on a live one. It records each worker's compute and queue time (<see cref="GrainMetrics"/>);
+/// the shards record their bytes and update time. Evaluation runs here, on the weights gathered from the shards.
 /// </summary>
 [PreferLocalPlacement]
 public sealed partial class ParameterServerGrain : Grain, IParameterServerGrain
 {
+    /// <summary>
+    /// The most payload one shard should move per step when the job leaves S to us: the weights out and the gradient in
+    /// for every worker, 2·K·N·b / S bytes (b bytes a value). 20 MB is four workers of the single-column model in float32.
+    /// </summary>
+    public const long ShardTrafficPerStep = 20_000_000;
+
     readonly ILogger<ParameterServerGrain> logger;
     readonly TrainingJobOptions options;
     readonly IClusterMembershipService membership;
@@ -43,6 +50,16 @@ public sealed partial class ParameterServerGrain : Grain, IParameterServerGrain
         ComputePool.Configure(torch.Value);
     }
 
+    /// <summary>
+    /// S for a job that gives none (<c>Shards</c> = 0): the fewest shards that keep each one's traffic within
+    /// <see cref="ShardTrafficPerStep"/>, at most one per silo (more shards than machines adds calls, not bandwidth).
+    /// </summary>
+    public static int ChooseShards(int workers, long parameters, int bytesPerValue, int silos)
+    {
+        long traffic = 2L * workers * parameters * bytesPerValue;
+        return (int)Math.Clamp((traffic + ShardTrafficPerStep - 1) / ShardTrafficPerStep, 1, Math.Max(1, silos));
+    }
+
     public async Task<long> Initialize(ParameterServerInit init)
     {
         var previous = server;
@@ -53,10 +70,42 @@ public sealed partial class ParameterServerGrain : Grain, IParameterServerGrain
             previous?.Dispose();
             return new Server(init);
         });
+        var silos = ActiveSilos();
+        int shards = created.Spec.Shards > 0 ? created.Spec.Shards : ChooseShards(init.Job.Workers, created.ParameterCount, created.Spec.Transport.BytesPerValue(), silos.Length);
+        var checkpoint = init.Checkpoint;
+        if (checkpoint is not null) Check(checkpoint, created.ParameterCount);
+        await Task.WhenAll(Enumerable.Range(0, shards).Select(s =>
+        {
+            Place(s, silos);
+            try
+            {
+                return Shard(init.Job.JobId, s).Initialize(new ShardInit(init.Job, s, shards, checkpoint is null ? null : Slice(checkpoint, ParameterSlice.Of(s, shards, created.ParameterCount))));
+            }
+            finally
+            {
+                RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+            }
+        }));
+        // Shards of a previous activation with a larger S hold slices nobody asks for any more.
+        if (previous is not null)
+            for (int s = shards; s < previous.Shards; s++) _ = Shard(init.Job.JobId, s).Release();
+        created.Shards = shards;
+        created.Updates = checkpoint?.Update ?? 0;
         server = created;
-        LogInitialized(this.GetPrimaryKeyString(), created.Updates, created.ParameterCount);
+        LogInitialized(this.GetPrimaryKeyString(), created.Updates, created.ParameterCount, shards);
         return created.ParameterCount;
     }
+
+    static void Check(ModelCheckpoint checkpoint, long parameters)
+    {
+        foreach (var (name, bytes) in new[] { (nameof(checkpoint.Weights), checkpoint.Weights), (nameof(checkpoint.FirstMoment), checkpoint.FirstMoment), (nameof(checkpoint.SecondMoment), checkpoint.SecondMoment) })
+            if (bytes.Length != parameters * sizeof(float))
+                throw new InvalidDataException($"Checkpoint {name} holds {bytes.Length / sizeof(float):N0} values; this model has {parameters:N0} parameters.");
+    }
+
+    static ModelCheckpoint Slice(ModelCheckpoint checkpoint, ParameterSlice slice) =>
+        new(checkpoint.Update, slice.Of(checkpoint.Weights, sizeof(float)).ToArray(), slice.Of(checkpoint.FirstMoment, sizeof(float)).ToArray(),
+            slice.Of(checkpoint.SecondMoment, sizeof(float)).ToArray());
 
     public async IAsyncEnumerable<Preparation> Prepare([EnumeratorCancellation] CancellationToken cancellation = default)
     {
@@ -114,29 +163,41 @@ public sealed partial class ParameterServerGrain : Grain, IParameterServerGrain
         for (int k = 0; k < calls.Length; k++) calls[k] = CallWorker(k);
         var replies = await Task.WhenAll(calls);
 
-        var update = await ApplyCore(current, expectedUpdate, replies);
+        UpdateReport[] updates;
+        try
+        {
+            var shards = Enumerable.Range(0, current.Shards).Select(s => Shard(current.Assignment.JobId, s)).ToArray();
+            var squaredNorms = await Task.WhenAll(shards.Select(s => s.Reduce(expectedUpdate, replies.Length)));
+            double globalNorm = Math.Sqrt(squaredNorms.Sum());
+            updates = await Task.WhenAll(shards.Select(s => s.Apply(expectedUpdate, globalNorm)));
+        }
+        catch
+        {
+            server = null; // some shards may have applied the update and others not: only a checkpoint makes them one model again
+            throw;
+        }
+        current.Updates = expectedUpdate + 1;
         double loss = replies.Sum(r => r.Loss * r.ExampleCount) / Math.Max(1, replies.Sum(r => r.ExampleCount));
         var critical = replies.MaxBy(r => r.ComputeSeconds + r.QueueSeconds)!;
-        lastStep = new StepReport(update.Version, loss, replies.Sum(r => r.ExampleCount), update.GradientNorm, update.NoiseStandardDeviation,
-            critical.ComputeSeconds, update.Seconds, Stopwatch.GetElapsedTime(started).TotalSeconds, retries,
-            replies.Select(r => r.Silo).ToArray(), retryCause, critical.QueueSeconds);
+        lastStep = new StepReport(current.Updates, loss, replies.Sum(r => r.ExampleCount), updates[0].GradientNorm, updates[0].NoiseStandardDeviation,
+            critical.ComputeSeconds, updates.Max(u => u.Seconds), Stopwatch.GetElapsedTime(started).TotalSeconds, retries,
+            replies.Select(r => r.Silo).ToArray(), retryCause, critical.QueueSeconds, updates.Select(u => u.Silo).ToArray());
         return lastStep;
 
         async Task<GradientReply> CallWorker(int k)
         {
             var worker = Worker(current.Assignment, k);
-            var request = new GradientRequest(current.Assignment with { Worker = k }, expectedUpdate, current.WeightBytes);
+            var request = new GradientRequest(current.Assignment with { Worker = k }, expectedUpdate, current.Shards);
             for (int attempt = 1; ; attempt++)
             {
                 try
                 {
                     Place(k, silos);
-                    GrainMetrics.ParameterServerBytes.Add(request.Weights.Length, GrainMetrics.Direction(current.Assignment.JobId, GrainMetrics.Sent));
                     var reply = await worker.ComputeGradient(request);
                     RecordReply(current.Assignment.JobId, reply);
                     return reply;
                 }
-                catch (Exception exception) when (exception is not WorkerFailedException)
+                catch (Exception exception) when (exception is not (WorkerFailedException or ParameterServerStateException))
                 {
                     if (attempt >= options.WorkerAttempts) throw new WorkerFailedException(k, expectedUpdate, attempt, exception);
                     Interlocked.Increment(ref retries);
@@ -154,55 +215,48 @@ public sealed partial class ParameterServerGrain : Grain, IParameterServerGrain
         }
     }
 
-    public async Task<UpdateReport> ApplyGradients(long version, GradientReply[] gradients)
-    {
-        var current = Require(version, out _);
-        if (current.Updates != version)
-            throw new ParameterServerStateException($"Gradients of version {version} came to a server at version {current.Updates}.", current.Updates);
-        lastStep = null;
-        return await ApplyCore(current, version, gradients);
-    }
-
-    async Task<UpdateReport> ApplyCore(Server current, long version, IReadOnlyList<GradientReply> gradients)
-    {
-        if (gradients.Count == 0) throw new ArgumentException("No gradients to apply.", nameof(gradients));
-        if (gradients.FirstOrDefault(g => g.Update != version) is { } stale)
-            throw new ArgumentException($"Worker {stale.Worker} sent a gradient of version {stale.Update}, not {version}.", nameof(gradients));
-        var report = await ComputePool.Run(() => current.Apply(gradients));
-        GrainMetrics.ParameterServerUpdate.Record(report.Seconds, GrainMetrics.Job(current.Assignment.JobId));
-        return report;
-    }
-
     static void RecordReply(string jobId, GradientReply reply)
     {
-        GrainMetrics.ParameterServerBytes.Add(reply.Gradient.Length, GrainMetrics.Direction(jobId, GrainMetrics.Received));
         var worker = GrainMetrics.Worker(jobId, reply.Worker);
         GrainMetrics.WorkerCompute.Record(reply.ComputeSeconds, worker);
         GrainMetrics.WorkerQueue.Record(reply.QueueSeconds, worker);
     }
 
-    public Task<WeightsMessage> GetWeights()
-    {
-        var current = server ?? throw NotInitialized();
-        return Task.FromResult(new WeightsMessage(current.Updates, current.Float32Weights()));
-    }
-
     public async Task<ModelCheckpoint> GetCheckpoint()
     {
         var current = server ?? throw NotInitialized();
-        return await ComputePool.Run(current.Checkpoint);
+        var slices = await Task.WhenAll(Enumerable.Range(0, current.Shards).Select(s => Shard(current.Assignment.JobId, s).GetCheckpoint()));
+        if (slices.FirstOrDefault(c => c.Update != current.Updates) is { } behind)
+            throw new ParameterServerStateException($"A shard of parameter server '{this.GetPrimaryKeyString()}' is at update {behind.Update}, not {current.Updates}.", current.Updates);
+        return new ModelCheckpoint(current.Updates, Concatenate(slices.Select(c => c.Weights)), Concatenate(slices.Select(c => c.FirstMoment)),
+            Concatenate(slices.Select(c => c.SecondMoment)));
+    }
+
+    static byte[] Concatenate(IEnumerable<byte[]> slices)
+    {
+        var parts = slices.ToList();
+        var whole = GC.AllocateUninitializedArray<byte>(parts.Sum(p => p.Length));
+        int at = 0;
+        foreach (var part in parts)
+        {
+            part.CopyTo(whole, at);
+            at += part.Length;
+        }
+        return whole;
     }
 
     public async Task<EvaluationReport> Evaluate(int programSamples)
     {
         var current = server ?? throw NotInitialized();
-        return await ComputePool.Run(() => current.Evaluate(DatasetCache.Test(current.Spec), programSamples));
+        var weights = (await GetCheckpoint()).Weights;
+        return await ComputePool.Run(() => current.Evaluate(weights, DatasetCache.Test(current.Spec), programSamples));
     }
 
     public async Task<EvaluationReport> EvaluateOnRealData()
     {
         var current = server ?? throw NotInitialized();
-        return await ComputePool.Run(() => current.Evaluate(DatasetCache.RealDataTest(current.Spec), programSamples: 0));
+        var weights = (await GetCheckpoint()).Weights;
+        return await ComputePool.Run(() => current.Evaluate(weights, DatasetCache.RealDataTest(current.Spec), programSamples: 0));
     }
 
     public async Task Release()
@@ -210,7 +264,11 @@ public sealed partial class ParameterServerGrain : Grain, IParameterServerGrain
         var current = server;
         server = null;
         lastStep = null;
-        if (current is not null) await ComputePool.Run(current.Dispose);
+        if (current is not null)
+        {
+            await Task.WhenAll(Enumerable.Range(0, current.Shards).Select(s => Shard(current.Assignment.JobId, s).Release()));
+            await ComputePool.Run(current.Dispose);
+        }
         DeactivateOnIdle();
     }
 
@@ -237,102 +295,58 @@ public sealed partial class ParameterServerGrain : Grain, IParameterServerGrain
     }
 
     ParameterServerStateException NotInitialized() =>
-        new($"Parameter server '{this.GetPrimaryKeyString()}' holds no model (it was never initialized, or it was re-activated after its silo died).", -1);
+        new($"Parameter server '{this.GetPrimaryKeyString()}' holds no model (it was never initialized, it was re-activated after its silo died, or a shard failed).", -1);
 
     IWorkerGrain Worker(WorkerAssignment job, int k) => GrainFactory.GetGrain<IWorkerGrain>(WorkerKeys.For(job.JobId, k));
 
-    /// <summary>Where worker k goes if this call activates it: silo (i + k) mod n, i being this server's own.</summary>
-    void Place(int k, SiloAddress[] silos)
+    IParameterShardGrain Shard(string jobId, int s) => GrainFactory.GetGrain<IParameterShardGrain>(ShardKeys.For(jobId, s));
+
+    /// <summary>Where worker or shard <paramref name="index"/> goes if this call activates it: silo (i + index) mod n, i being this server's own.</summary>
+    void Place(int index, SiloAddress[] silos)
     {
-        if (silos.Length > 0) RequestContext.Set(IPlacementDirector.PlacementHintKey, silos[(k + Math.Max(0, Array.IndexOf(silos, localSilo))) % silos.Length]);
+        if (silos.Length > 0) RequestContext.Set(IPlacementDirector.PlacementHintKey, silos[(index + Math.Max(0, Array.IndexOf(silos, localSilo))) % silos.Length]);
     }
 
     SiloAddress[] ActiveSilos() =>
         membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active)
             .Select(m => m.SiloAddress).OrderBy(s => s.ToString(), StringComparer.Ordinal).ToArray();
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Parameter server {Job} initialized at update {Update} ({Parameters} parameters)")]
-    partial void LogInitialized(string job, long update, long parameters);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Parameter server {Job} initialized at update {Update} ({Parameters} parameters in {Shards} shards)")]
+    partial void LogInitialized(string job, long update, long parameters, int shards);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {Job}: worker {Worker} failed update {Update} (attempt {Attempt}); retrying")]
     partial void LogWorkerRetry(Exception exception, string job, int worker, long update, int attempt);
 
-    /// <summary>The model state of a parameter server; its methods run on compute threads, one at a time.</summary>
+    /// <summary>What the parameter server knows of its job: the spec, the shards, the version; and a network to evaluate on (compute threads only).</summary>
     sealed class Server : IDisposable
     {
-        public TrainingSpec Spec { get; }
-        readonly ParameterUpdate update;
         readonly Device device;
         NeuralProgrammerNetwork? evaluationNetwork;
 
+        public TrainingSpec Spec { get; }
         public WorkerAssignment Assignment { get; }
         public long ParameterCount { get; }
-        public long Updates => update.Updates;
-        /// <summary>
-        /// The current weights in the job's wire format, packed into one array per server at each version and shared by
-        /// every worker request of that version. The next version overwrites it only after every worker has answered
-        /// for this one, so a request is never changed while a worker reads it.
-        /// </summary>
-        public byte[] WeightBytes { get; }
+        public int Shards { get; set; }
+        /// <summary>Updates applied so far: the version of the shards' weights.</summary>
+        public long Updates { get; set; }
 
         public Server(ParameterServerInit init)
         {
             Assignment = init.Job;
             Spec = JobSpecs.ToTrainingSpec(init.Job.Spec) with { Device = init.Job.Device };
             device = TorchDevice.Resolve(init.Job.Device);
-            update = Replica.InitialUpdate(Spec, device);
-            ParameterCount = update.Weights.numel();
-            if (init.Checkpoint is { } checkpoint)
-            {
-                using var weights = Unpack(checkpoint.Weights, nameof(checkpoint.Weights));
-                using var first = Unpack(checkpoint.FirstMoment, nameof(checkpoint.FirstMoment));
-                using var second = Unpack(checkpoint.SecondMoment, nameof(checkpoint.SecondMoment));
-                update.Restore(weights, first, second, checkpoint.Update);
-            }
-            WeightBytes = ParameterVector.ToBytes(update.Weights, Spec.Transport);
-            update.PrepareNoise();
+            evaluationNetwork = Replica.CreateNetwork(Spec);
+            evaluationNetwork.to(device);
+            ParameterCount = ParameterVector.Count(evaluationNetwork);
         }
 
-        Tensor Unpack(byte[] bytes, string name)
-        {
-            var tensor = ParameterVector.FromBytes(bytes, device: device);
-            if (tensor.numel() != ParameterCount)
-            {
-                tensor.Dispose();
-                throw new InvalidDataException($"Checkpoint {name} holds {bytes.Length / sizeof(float)} values; this model has {ParameterCount} parameters.");
-            }
-            return tensor;
-        }
-
-        public UpdateReport Apply(IReadOnlyList<GradientReply> gradients)
+        public EvaluationReport Evaluate(byte[] weights, IReadOnlyList<Example> testSet, int programSamples)
         {
             long started = Stopwatch.GetTimestamp();
-            using var averaged = GradientAverage.Weighted(gradients.Select(g => (g.Gradient, g.ExampleCount)).ToList(), device, Spec.Transport);
-            if (averaged.numel() != ParameterCount)
-                throw new ArgumentException($"A gradient of {averaged.numel()} values does not fit a model of {ParameterCount} parameters.");
-            var statistics = update.Apply(averaged);
-            ParameterVector.CopyTo(update.Weights, WeightBytes, Spec.Transport);
-            update.PrepareNoise(); // the next update's noise is drawn while the workers compute
-            return new UpdateReport(update.Updates, statistics.GradientNorm, statistics.NoiseStandardDeviation, Stopwatch.GetElapsedTime(started).TotalSeconds);
-        }
-
-        public ModelCheckpoint Checkpoint() =>
-            new(update.Updates, Float32Weights(), ParameterVector.ToBytes(update.FirstMoment), ParameterVector.ToBytes(update.SecondMoment));
-
-        /// <summary>The weights as they leave the server for good (checkpoints, <see cref="GetWeights"/>): float32, a copy.</summary>
-        public byte[] Float32Weights() => ParameterVector.ToBytes(update.Weights);
-
-        public EvaluationReport Evaluate(IReadOnlyList<Example> testSet, int programSamples)
-        {
-            long started = Stopwatch.GetTimestamp();
-            if (evaluationNetwork is null)
-            {
-                evaluationNetwork = Replica.CreateNetwork(Spec);
-                evaluationNetwork.to(device);
-            }
-            ParameterVector.SetWeights(evaluationNetwork, update.Weights);
-            var evaluation = Evaluator.Evaluate(evaluationNetwork, Vocabulary.All, testSet);
-            return new EvaluationReport(update.Updates, evaluation.Accuracy, evaluation.Correct, evaluation.Total,
+            var network = evaluationNetwork ?? throw new ObjectDisposedException(nameof(Server));
+            using (var flat = ParameterVector.FromBytes(weights, device: device)) ParameterVector.SetWeights(network, flat);
+            var evaluation = Evaluator.Evaluate(network, Vocabulary.All, testSet);
+            return new EvaluationReport(Updates, evaluation.Accuracy, evaluation.Correct, evaluation.Total,
                 CategoryAccuracy(evaluation),
                 TrainingResult.SamplePrograms(evaluation, programSamples)
                     .Select(p => new ProgramSampleInfo(p.Question, p.Template, p.Program, p.Answer, p.Truth, p.Correct)).ToArray(),
@@ -344,31 +358,9 @@ public sealed partial class ParameterServerGrain : Grain, IParameterServerGrain
 
         public void Dispose()
         {
-            update.Dispose();
             evaluationNetwork?.Dispose();
+            evaluationNetwork = null;
         }
     }
 }
 
-/// <summary>The example-weighted mean of workers' mean gradients: Σ_k n_k·g_k / Σ_k n_k, the mean over all their examples.</summary>
-public static class GradientAverage
-{
-    public static Tensor Weighted(IReadOnlyList<(byte[] Gradient, int ExampleCount)> gradients, Device? device = null, WireFormat format = WireFormat.Float32)
-    {
-        if (gradients.Count == 0) throw new ArgumentException("No gradients to average.", nameof(gradients));
-        if (gradients.Any(g => g.ExampleCount < 1)) throw new ArgumentException("Every gradient needs a positive example count.", nameof(gradients));
-        int length = gradients[0].Gradient.Length;
-        if (gradients.Any(g => g.Gradient.Length != length)) throw new ArgumentException("The gradients differ in length.", nameof(gradients));
-        if (gradients.Count == 1) return ParameterVector.FromBytes(gradients[0].Gradient, device: device, format: format);
-
-        using var scope = NewDisposeScope();
-        double total = gradients.Sum(g => (double)g.ExampleCount);
-        Tensor? sum = null;
-        foreach (var (gradient, count) in gradients)
-        {
-            using var share = (count / total).ToScalar();
-            sum = sum is null ? ParameterVector.FromBytes(gradient, format: format).mul_(share) : sum.add_(ParameterVector.FromBytes(gradient, format: format), share);
-        }
-        return sum!.to(ScalarType.Float32, device ?? CPU).MoveToOuterDisposeScope();
-    }
-}

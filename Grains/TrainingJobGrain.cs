@@ -321,6 +321,7 @@ public sealed partial class TrainingJobGrain : Grain, ITrainingJobGrain, IRemind
         S.WorkerRetries += report.Retries;
         if (report.Retries > 0) S.LastRecovery = $"{DateTimeOffset.UtcNow:u}: update {report.Update} retried {report.Retries} worker call(s); last: {report.RetryCause}";
         workerSilos = report.WorkerSilos;
+        shardSilos = report.ShardSilos;
         double compute = report.WorkerQueueSeconds + report.WorkerComputeSeconds + report.UpdateSeconds;
         double communication = Math.Max(0, wall - compute);
         windowSteps++;
@@ -335,7 +336,7 @@ public sealed partial class TrainingJobGrain : Grain, ITrainingJobGrain, IRemind
         GrainMetrics.StepDuration.Record(communication, GrainMetrics.Phase(JobId, GrainMetrics.CommunicationPhase));
     }
 
-    string[] workerSilos = [];
+    string[] workerSilos = [], shardSilos = [];
 
     async Task EvaluateAndCheckpoint()
     {
@@ -484,7 +485,7 @@ public sealed partial class TrainingJobGrain : Grain, ITrainingJobGrain, IRemind
     {
         var current = Progress();
         if (current.State != S.State || current.Update != update) current = current with { State = S.State, Update = update };
-        return new JobStatus(JobId, S.State, current, S.Workers, S.Error, S.Resumes, S.WorkerRetries, workerSilos, S.Created, S.Finished, S.LastRecovery);
+        return new JobStatus(JobId, S.State, current, S.Workers, S.Error, S.Resumes, S.WorkerRetries, workerSilos, S.Created, S.Finished, S.LastRecovery, shardSilos);
     }
 
     // ---- Reminder -------------------------------------------------------------------------------------------------

@@ -36,25 +36,48 @@ public sealed partial class WorkerGrain : Grain, IWorkerGrain
     {
         var assignment = request.Assignment;
         CheckKey(assignment);
-        long queued = Stopwatch.GetTimestamp();
+        if (request.Shards < 1) throw new ArgumentException($"A gradient request needs at least one parameter-server shard, not {request.Shards}.");
+        var shards = Enumerable.Range(0, request.Shards).Select(s => GrainFactory.GetGrain<IParameterShardGrain>(ShardKeys.For(assignment.JobId, s))).ToArray();
+        // A failed pull or push (a shard's silo died) leaves this replica fine: the server retries, or resumes the job.
+        long pulling = Stopwatch.GetTimestamp();
+        var weights = await Task.WhenAll(shards.Select(s => s.Pull(request.Update)));
+        var pull = Stopwatch.GetElapsedTime(pulling);
+
+        var (count, loss, gradients, compute, queue) = await Compute(request, weights);
+
+        long pushing = Stopwatch.GetTimestamp();
+        await Task.WhenAll(shards.Select((shard, s) => shard.Push(new ShardGradient(request.Update, assignment.Worker, gradients[s], count))));
+        return new GradientReply(assignment.Worker, request.Update, count, loss, compute.TotalSeconds, queue.TotalSeconds, silo,
+            pull.TotalSeconds, Stopwatch.GetElapsedTime(pushing).TotalSeconds);
+    }
+
+    /// <summary>Sets the pulled weights, computes the gradient of this worker's share of the update and packs its slices.</summary>
+    async Task<(int Count, double Loss, byte[][] Gradients, TimeSpan Compute, TimeSpan Queue)> Compute(GradientRequest request, WeightsMessage[] weights)
+    {
+        var assignment = request.Assignment;
         try
         {
             var built = ReplicaFor(assignment);
             var building = built.IsCompleted ? TimeSpan.Zero : await Elapsed(built);
             var ready = await built;
-            queued = Stopwatch.GetTimestamp();
+            long queued = Stopwatch.GetTimestamp();
             return await ComputePool.Run(() =>
             {
                 var queue = Stopwatch.GetElapsedTime(queued);
                 long started = Stopwatch.GetTimestamp();
                 var transport = ready.Spec.Transport;
-                ready.SetWeights(request.Weights, transport);
+                long parameters = ParameterVector.Count(ready.Network);
+                for (int s = 0; s < weights.Length; s++) ready.SetWeights(weights[s].Weights, transport, ParameterSlice.Of(s, weights.Length, parameters));
                 using var result = ready.Compute(request.Update, worker: assignment.Worker, workers: assignment.Workers);
-                var packed = GradientBuffer(result.Gradient.numel() * transport.BytesPerValue());
-                ParameterVector.CopyTo(result.Gradient, packed, transport);
+                var gradients = GradientBuffers(weights.Length, parameters, transport);
+                for (int s = 0; s < gradients.Length; s++)
+                {
+                    var slice = ParameterSlice.Of(s, gradients.Length, parameters);
+                    using var part = result.Gradient.narrow(0, slice.Offset, slice.Count);
+                    ParameterVector.CopyTo(part, gradients[s], transport);
+                }
                 // A replica built for this call counts as this step's compute, as it would in one process.
-                return new GradientReply(assignment.Worker, request.Update, packed, result.ExampleCount, result.Loss,
-                    (Stopwatch.GetElapsedTime(started) + building).TotalSeconds, queue.TotalSeconds, silo);
+                return (result.ExampleCount, result.Loss, gradients, Stopwatch.GetElapsedTime(started) + building, queue);
             });
         }
         catch (Exception exception)
@@ -66,17 +89,18 @@ public sealed partial class WorkerGrain : Grain, IWorkerGrain
     }
 
     /// <summary>
-    /// The reply's gradient bytes, one array per activation: the server has read the previous reply's before it sends
-    /// the next request (it applies every update before asking for the next), and a reply to another silo is
+    /// The reply's gradient slices, one array per shard and activation: the shards have applied the previous version's
+    /// gradients before the server asks for the next (it applies every update first), and a push to another silo is
     /// serialized as it is sent.
     /// </summary>
-    byte[] GradientBuffer(long length)
+    byte[][] GradientBuffers(int shards, long parameters, WireFormat transport)
     {
-        if (gradientBytes?.Length != length) gradientBytes = new byte[length];
+        if (gradientBytes?.Length != shards || gradientBytes.Select((b, s) => b.Length != ParameterSlice.Of(s, shards, parameters).Count * transport.BytesPerValue()).Any(wrong => wrong))
+            gradientBytes = Enumerable.Range(0, shards).Select(s => new byte[ParameterSlice.Of(s, shards, parameters).Count * transport.BytesPerValue()]).ToArray();
         return gradientBytes;
     }
 
-    byte[]? gradientBytes; // on compute threads, one call at a time
+    byte[][]? gradientBytes; // on compute threads, one call at a time
 
     public async IAsyncEnumerable<Preparation> Prepare(WorkerAssignment assignment, [EnumeratorCancellation] CancellationToken cancellation = default)
     {

@@ -58,6 +58,10 @@ public static class RunSettings
         nameof(TrainingSpec.Transport), "--transport",
         "How a cluster job sends weights and gradients: float32, or bfloat16 / float16 for half the bytes (the server keeps float32)");
 
+    public static Setting<int> Shards { get; } = Integer(Run(s => s.Shards, (s, v) => s with { Shards = v }),
+        nameof(TrainingSpec.Shards), "--shards", 0, 64,
+        "Parameter-server shards of a cluster job, each owning a slice of the weights, spread over the silos; 0 = chosen from the workers and the model's size");
+
     // The network (docs/model.md 1.2)
     public static Setting<int> Dimension { get; } = Integer(Hyper(h => h.Dimension, (h, v) => h with { Dimension = v }),
         "Dimension", "--dim", 1, 4096, "Hidden size d", "256");
@@ -119,7 +123,7 @@ public static class RunSettings
         Seed, Variant, Categories, Steps, BatchSize, TrainingExamples, TestExamples, EvaluateEvery, RealDataShare,
         LearningRate, Epsilon, ClipNorm, HuberDelta, LookupWeight, NoiseEta, NoiseGamma, NoisePer, Comparison,
         SelectorTemperature, TemperatureAnnealSteps, EntropyWeight, EntropyAnnealSteps, ProgramMemoryWeight,
-        Dimension, BidirectionalQuestion, QuestionAttention, Device, Transport, ProgramSteps, InitScale, Beta1, Beta2, LearningRateHalfLife,
+        Dimension, BidirectionalQuestion, QuestionAttention, Device, Transport, Shards, ProgramSteps, InitScale, Beta1, Beta2, LearningRateHalfLife,
     ];
 
     static readonly Dictionary<string, Setting> ByName = All.ToDictionary(s => s.Name, StringComparer.OrdinalIgnoreCase);

@@ -7,13 +7,19 @@ namespace NeuralProgrammer.Model.Training;
 /// One update of the flat weights from an averaged gradient (docs/model.md 1.7, docs/architecture.md 2.2 step 3): clip by global norm, add
 /// Gaussian noise with σ²_t = η/(1+t)^γ, then Adam. All on flat tensors, so each phase is a handful of fused kernels.
 /// The noise of update u is drawn from a generator seeded by (seed, u), so a resumed or distributed run draws the same.
-/// The parameter server grain and the single-process trainer both use this class.
+/// The single-process trainer updates the whole vector; each parameter-server shard updates its
+/// <see cref="ParameterSlice"/> with the norm of the whole gradient (summed over the shards) and its slice of the whole
+/// vector's noise draw, so that any number of shards computes the single-process update.
 /// </summary>
 public sealed class ParameterUpdate : IDisposable
 {
     readonly HyperParameters hyperParameters;
     readonly GradientNoise noise;
+    readonly long parameters;
     (long Update, Task<Tensor> Draw)? prepared;
+
+    /// <summary>The part of the flat vector this update owns (all of it but in a sharded parameter server).</summary>
+    public ParameterSlice Slice { get; }
 
     public Tensor Weights { get; }
     public Tensor FirstMoment { get; }
@@ -21,11 +27,17 @@ public sealed class ParameterUpdate : IDisposable
     /// <summary>Updates applied so far; the version of <see cref="Weights"/>.</summary>
     public long Updates { get; private set; }
 
-    public ParameterUpdate(Tensor initialWeights, HyperParameters hyperParameters, long seed, long updatesPerEpoch)
+    /// <param name="initialWeights">The whole flat vector's initial weights.</param>
+    /// <param name="slice">The part of it to own and update; null: all of it.</param>
+    public ParameterUpdate(Tensor initialWeights, HyperParameters hyperParameters, long seed, long updatesPerEpoch, ParameterSlice? slice = null)
     {
         this.hyperParameters = hyperParameters.EnsureValid();
         noise = new GradientNoise(hyperParameters, seed, updatesPerEpoch);
-        Weights = initialWeights.detach().clone();
+        parameters = initialWeights.numel();
+        Slice = slice ?? ParameterSlice.Whole(parameters);
+        if (Slice.Offset < 0 || Slice.Count < 0 || Slice.End > parameters)
+            throw new ArgumentOutOfRangeException(nameof(slice), Slice, $"Not a slice of a vector of {parameters:N0} parameters.");
+        Weights = initialWeights.detach().flatten().narrow(0, Slice.Offset, Slice.Count).clone();
         FirstMoment = zeros_like(Weights);
         SecondMoment = zeros_like(Weights);
     }
@@ -38,22 +50,34 @@ public sealed class ParameterUpdate : IDisposable
     {
         if (prepared?.Update == Updates || noise.StandardDeviation(Updates) <= 0) return;
         long update = Updates;
-        var (shape, dtype, device) = (Weights.shape, Weights.dtype, Weights.device);
-        prepared = (update, Task.Run(() => noise.Draw(update, shape, dtype, device)));
+        prepared = (update, Task.Run(() => DrawNoise(update)));
+    }
+
+    /// <summary>This slice of update <paramref name="update"/>'s standard normal draw over the whole vector.</summary>
+    Tensor DrawNoise(long update)
+    {
+        var whole = noise.Draw(update, [parameters], Weights.dtype, Weights.device);
+        if (Slice.Count == parameters) return whole;
+        using (whole) return whole.narrow(0, Slice.Offset, Slice.Count); // a view: the whole draw's storage lives as long as it
     }
 
     /// <summary>The noise standard deviation σ_t of the next update.</summary>
     public double NoiseStandardDeviation => noise.StandardDeviation(Updates);
 
     /// <summary>Applies one update; returns the gradient's global norm before clipping and the noise σ used.</summary>
-    public UpdateStatistics Apply(Tensor averagedGradient, UpdateTimings? timings = null)
+    /// <param name="averagedGradient">The averaged gradient of <see cref="Slice"/>.</param>
+    /// <param name="globalNorm">The norm of the whole averaged gradient, when this update owns a slice of it: the
+    /// square root of the sum of every slice's <see cref="SquaredNorm"/>. Null: the norm of <paramref name="averagedGradient"/>.</param>
+    public UpdateStatistics Apply(Tensor averagedGradient, double? globalNorm = null, UpdateTimings? timings = null)
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
+        if (averagedGradient.numel() != Slice.Count)
+            throw new ArgumentException($"A gradient of {averagedGradient.numel():N0} values does not fit the {Slice.Count:N0} parameters of slice {Slice}.");
         var gradient = averagedGradient.to(Weights.dtype, Weights.device).clone();
         var clock = System.Diagnostics.Stopwatch.StartNew();
 
-        double norm = gradient.norm().to(ScalarType.Float64).item<double>();
+        double norm = globalNorm ?? gradient.norm().to(ScalarType.Float64).item<double>();
         if (hyperParameters.ClipNorm > 0 && norm > hyperParameters.ClipNorm)
         {
             using var clip = (hyperParameters.ClipNorm / norm).ToScalar();
@@ -69,7 +93,12 @@ public sealed class ParameterUpdate : IDisposable
             sigma = noise.AddTo(gradient, Updates, drawn);
             prepared = null;
         }
-        else sigma = noise.AddTo(gradient, Updates);
+        else if (noise.StandardDeviation(Updates) > 0)
+        {
+            using var drawn = DrawNoise(Updates);
+            sigma = noise.AddTo(gradient, Updates, drawn);
+        }
+        else sigma = 0;
         timings?.AddNoise(clock.Elapsed);
 
         clock.Restart();
@@ -86,6 +115,15 @@ public sealed class ParameterUpdate : IDisposable
         Updates = t;
         timings?.AddOptimizer(clock.Elapsed);
         return new UpdateStatistics(norm, sigma);
+    }
+
+    /// <summary>The squared norm of a slice's averaged gradient: the slices' sum is the squared global norm that clipping uses.</summary>
+    public static double SquaredNorm(Tensor averagedGradient)
+    {
+        using var _ = no_grad();
+        using var norm = averagedGradient.norm();
+        double value = norm.to(ScalarType.Float64).item<double>();
+        return value * value;
     }
 
     /// <summary>The learning rate of the update after <paramref name="updates"/> updates: lr·2^(−t/H), or lr when H = 0.</summary>

@@ -39,17 +39,22 @@ public sealed class Replica : IDisposable
     readonly FlatParameters parameters;
 
     /// <summary>Sets the network's weights from a message's packed flat vector: float32 on the CPU is one copy, straight into the parameters.</summary>
-    public void SetWeights(byte[] packed, WireFormat format)
+    public void SetWeights(byte[] packed, WireFormat format) => SetWeights(packed, format, ParameterSlice.Whole(parameters.Weights.numel()));
+
+    /// <summary>Sets the weights of <paramref name="slice"/> from its packed values (one parameter-server shard's part of the vector).</summary>
+    public void SetWeights(byte[] packed, WireFormat format, ParameterSlice slice)
     {
-        if (format == WireFormat.Float32 && parameters.Weights.dtype == ScalarType.Float32 && Device.type == DeviceType.CPU)
+        if (packed.Length != slice.Count * format.BytesPerValue() || slice.End > parameters.Weights.numel())
+            throw new ArgumentException($"{packed.Length} bytes of {format} do not fit slice {slice} of a model of {parameters.Weights.numel():N0} parameters.");
+        using var target = parameters.Weights.narrow(0, slice.Offset, slice.Count);
+        if (format == WireFormat.Float32 && target.dtype == ScalarType.Float32 && Device.type == DeviceType.CPU)
         {
-            if (packed.Length != parameters.Weights.numel() * sizeof(float))
-                throw new ArgumentException($"{packed.Length} bytes do not fit a model of {parameters.Weights.numel()} parameters.");
-            parameters.Weights.bytes = packed;
+            target.bytes = packed;
             return;
         }
         using var weights = ParameterVector.FromBytes(packed, device: Device, format: format);
-        SetWeights(weights);
+        using var _ = no_grad();
+        target.copy_(weights);
     }
 
     /// <summary>Sets the network's weights from a flat vector (<see cref="ParameterVector"/> order): one copy.</summary>
@@ -76,13 +81,16 @@ public sealed class Replica : IDisposable
 
     public static MinibatchSchedule Schedule(TrainingSpec spec) => new(spec.TrainingExamples, spec.HyperParameters.BatchSize, spec.Seed);
 
-    /// <summary>A run's parameter update before its first step: the seed's initial weights on <paramref name="device"/>, zero Adam moments.</summary>
-    public static ParameterUpdate InitialUpdate(TrainingSpec spec, Device device)
+    /// <summary>
+    /// A run's parameter update before its first step: the seed's initial weights on <paramref name="device"/>, zero
+    /// Adam moments; of the whole vector, or of one shard's <paramref name="slice"/>.
+    /// </summary>
+    public static ParameterUpdate InitialUpdate(TrainingSpec spec, Device device, ParameterSlice? slice = null)
     {
         using var network = CreateNetwork(spec);
         using var weights = ParameterVector.Weights(network);
         using var onDevice = weights.to(device);
-        return new ParameterUpdate(onDevice, spec.HyperParameters, spec.Seed, Schedule(spec).UpdatesPerEpoch);
+        return new ParameterUpdate(onDevice, spec.HyperParameters, spec.Seed, Schedule(spec).UpdatesPerEpoch, slice);
     }
 
     /// <summary>

@@ -54,7 +54,7 @@ public sealed class Trainer : IDisposable
         clock.Start();
         Update.PrepareNoise();
         using var result = replica.Compute(Update.Updates);
-        Update.Apply(result.Gradient, timings?.Update);
+        Update.Apply(result.Gradient, timings: timings?.Update);
         replica.SetWeights(Update.Weights);
         timings?.Add(result.Forward, result.Backward);
         clock.Stop();

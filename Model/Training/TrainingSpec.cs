@@ -24,6 +24,8 @@ public sealed record TrainingSpec
     public string Device { get; init; } = "cpu";
     /// <summary>How a cluster job's weights and gradients travel (<see cref="WireFormat"/>); one process has nothing to send.</summary>
     public WireFormat Transport { get; init; } = WireFormat.Float32;
+    /// <summary>S, the parameter-server shards of a cluster job; 0 chooses from the workers and the vector's size (docs/architecture.md 2.2).</summary>
+    public int Shards { get; init; }
 
     /// <summary>The test set's seed: a fresh draw, never overlapping the training stream.</summary>
     public int TestSeed => unchecked(Seed * 7_919 + 104_729);

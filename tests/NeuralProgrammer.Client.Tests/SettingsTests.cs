@@ -53,6 +53,7 @@ public sealed class SettingsTests
         new("HyperParameters.QuestionAttention", "--attention true", """ "HyperParameters": {"QuestionAttention": true} """, s => s.HyperParameters.QuestionAttention, "Spec.HyperParameters.QuestionAttention", "true"),
         new("Device", "--device cuda:1", """ "Device": "cuda:1" """, s => s.Device == "cuda:1", "Spec.Device", "cuda:1"),
         new("Transport", "--transport bfloat16", """ "Transport": "bfloat16" """, s => s.Transport == WireFormat.BFloat16, "Spec.Transport", "BFloat16"),
+        new("Shards", "--shards 4", """ "Shards": 4 """, s => s.Shards == 4, "Spec.Shards", "4"),
         new("HyperParameters.Steps", "--program-steps 3", """ "HyperParameters": {"Steps": 3} """, s => s.HyperParameters.Steps == 3, "Spec.HyperParameters.Steps", "3"),
         new("HyperParameters.InitScale", "--init-scale 0.05", """ "HyperParameters": {"InitScale": 0.05} """, s => s.HyperParameters.InitScale == 0.05, "Spec.HyperParameters.InitScale", "0.05"),
         new("HyperParameters.Beta1", "--beta1 0.8", """ "HyperParameters": {"Beta1": 0.8} """, s => s.HyperParameters.Beta1 == 0.8, "Spec.HyperParameters.Beta1", "0.8"),

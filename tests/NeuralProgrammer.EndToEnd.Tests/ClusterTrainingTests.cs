@@ -43,8 +43,8 @@ public sealed partial class ClusterTrainingTests(ITestOutputHelper output)
         // np status: completed, and the workers ran on both silos.
         var status = await StatusAsync(cluster, job);
         Assert.Equal(("completed", steps), (status.State, status.Update));
-        Assert.True(cluster.Silos.All(s => status.WorkerSilos.Any(s.Is)),
-            $"the workers ran on {string.Join(", ", status.WorkerSilos)}; the silos are {Describe(cluster.Silos)}\n{status.Output}");
+        Assert.True(cluster.Silos.All(s => status.Silos.Any(s.Is)),
+            $"the workers ran on {string.Join(", ", status.Silos)}; the silos are {Describe(cluster.Silos)}\n{status.Output}");
 
         // np result: result.json with every update and the accuracy np train printed.
         var resultDirectory = Path.Combine(cluster.Directory, "result");
@@ -58,7 +58,7 @@ public sealed partial class ClusterTrainingTests(ITestOutputHelper output)
             Assert.InRange(value, 0, 1);
             Assert.Equal(accuracy.Groups[1].Value, (100 * value).ToString("F2", CultureInfo.InvariantCulture));
         }
-        timeline.Log($"job {job} completed with accuracy {accuracy.Groups[1].Value}% on {status.WorkerSilos.Count} silos");
+        timeline.Log($"job {job} completed with accuracy {accuracy.Groups[1].Value}% on {status.Silos.Count} silos");
 
         // Prometheus scrapes both silos, and has the job's training examples (all of them once its last scrape is
         // in; honor_labels keeps the job id in the label job) and Orleans' own metrics from both silos.
@@ -115,12 +115,11 @@ public sealed partial class ClusterTrainingTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// A silo dies (SIGKILL: no graceful leave) after the job's first evaluation: either the one hosting the job grain
-    /// and its parameter server, or one hosting only workers. The job still completes, on the silo that is left, once
-    /// the other has declared the dead one dead (three missed probes, 10-15 s): either the parameter server retries the
-    /// lost workers there, or the job grain is re-activated there (by np's next Watch call) and resumes from its
-    /// checkpoint. The latter also happens when only workers died with the silo if the job's grain-directory entry
-    /// was on it: Orleans then deactivates the job's activation on the survivor too.
+    /// A silo dies (SIGKILL: no graceful leave) after the job's first evaluation: either the one hosting the job grain,
+    /// its parameter server and shard 0, or the one hosting shard 1 and workers (the job runs on two shards, one per
+    /// silo). The job still completes, on the silo that is left, once the other has declared the dead one dead (three
+    /// missed probes, 10-15 s): the lost shard's slice exists only in the last checkpoint, so the job resumes from it
+    /// (re-activated by np's next Watch call when its own grain died) with both shards on the survivor.
     /// </summary>
     [Theory]
     [InlineData(true)]
@@ -132,7 +131,7 @@ public sealed partial class ClusterTrainingTests(ITestOutputHelper output)
         const int steps = 320, evaluateEvery = 40;
         var job = NewJobId();
 
-        var train = cluster.StartNp(["train", "--cluster", cluster.Address, "--workers", $"{Workers}", "--job-id", job, "--steps", $"{steps}",
+        var train = cluster.StartNp(["train", "--cluster", cluster.Address, "--workers", $"{Workers}", "--shards", "2", "--job-id", job, "--steps", $"{steps}",
             "--eval-every", $"{evaluateEvery}", "--out", Path.Combine(cluster.Directory, "train"), .. Small]);
         // With its output redirected, np train prints a line per evaluation: "update 40/320 loss ... accuracy ...".
         var first = await train.WaitForLineAsync(l => l.TrimStart().StartsWith("update ", StringComparison.Ordinal), TrainTimeout, "the first evaluation");
@@ -152,13 +151,13 @@ public sealed partial class ClusterTrainingTests(ITestOutputHelper output)
         Assert.Matches(AccuracyLine(), train.Output);
 
         var status = await StatusAsync(cluster, job);
-        timeline.Log($"np status: {status.State}, workers on {string.Join(", ", status.WorkerSilos)}, {status.Recovery}");
+        timeline.Log($"np status: {status.State}, workers and shards on {string.Join(", ", status.Silos)}, {status.Recovery}");
         Assert.Equal(("completed", steps), (status.State, status.Update));
-        Assert.True(status.WorkerSilos.Count > 0 && status.WorkerSilos.All(survivor.Is),
-            $"after the kill the workers should all run on {survivor.Name} (127.0.0.1:{survivor.SiloPort}):\n{status.Output}");
-        // Recovery shows that the kill hit the running job (a job that had already completed would show none).
-        Assert.True(status.Resumes + status.WorkerRetries > 0, $"the job should show its recovery:\n{status.Output}");
-        if (killTheJobsSilo) Assert.True(status.Resumes > 0, $"the job grain lost its silo, so it must have resumed:\n{status.Output}");
+        Assert.True(status.Silos.Count > 0 && status.Silos.All(survivor.Is),
+            $"after the kill the workers and shards should all run on {survivor.Name} (127.0.0.1:{survivor.SiloPort}):\n{status.Output}");
+        Assert.Matches(ShardsRow(), status.Output);
+        // Either victim held a shard, whose slice only the checkpoint kept: the job must have resumed.
+        Assert.True(status.Resumes > 0, $"a shard died with its silo, so the job must have resumed:\n{status.Output}");
 
         var resultDirectory = Path.Combine(cluster.Directory, "result");
         var result = await cluster.NpAsync(CommandTimeout, "result", job, "--cluster", cluster.Address, "--out", resultDirectory);
@@ -172,7 +171,8 @@ public sealed partial class ClusterTrainingTests(ITestOutputHelper output)
 
     static string Describe(IEnumerable<SiloNode> silos) => string.Join(", ", silos.Select(s => $"{s.Name} 127.0.0.1:{s.SiloPort}"));
 
-    sealed record JobStatusText(string Output, string State, long Update, IReadOnlyList<string> WorkerSilos, int Resumes, int WorkerRetries, string Recovery);
+    /// <param name="Silos">Where the workers and parameter-server shards ran at the latest step.</param>
+    sealed record JobStatusText(string Output, string State, long Update, IReadOnlyList<string> Silos, int Resumes, int WorkerRetries, string Recovery);
 
     /// <summary>np status, read from its table (rows "state", "update", "workers", "recovery").</summary>
     async Task<JobStatusText> StatusAsync(Cluster cluster, string job)
@@ -184,7 +184,7 @@ public sealed partial class ClusterTrainingTests(ITestOutputHelper output)
         var update = UpdateRow().Match(text);
         var recovery = RecoveryRow().Match(text);
         Assert.True(state.Success && update.Success && recovery.Success, "np status printed no state, update or recovery:\n" + text);
-        // Silo addresses (S127.0.0.1:port:generation) appear only in the workers row; they contain no spaces, so a wrapped cell keeps them whole.
+        // Silo addresses (S127.0.0.1:port:generation) appear only in the workers and parameter-server rows; they contain no spaces, so a wrapped cell keeps them whole.
         var silos = SiloAddress().Matches(text).Select(m => m.Value).Distinct().ToList();
         return new JobStatusText(text, state.Groups[1].Value, long.Parse(update.Groups[1].Value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture),
             silos, int.Parse(recovery.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(recovery.Groups[2].Value, CultureInfo.InvariantCulture),
@@ -202,6 +202,9 @@ public sealed partial class ClusterTrainingTests(ITestOutputHelper output)
 
     [GeneratedRegex(@"[│|]\s*update\s*[│|]\s*([\d,]+)\s*/")]
     private static partial Regex UpdateRow();
+
+    [GeneratedRegex(@"[│|]\s*parameter server\s*[│|]\s*2 shards on ")]
+    private static partial Regex ShardsRow();
 
     [GeneratedRegex(@"(\d+) resumes, (\d+) worker retries")]
     private static partial Regex RecoveryRow();

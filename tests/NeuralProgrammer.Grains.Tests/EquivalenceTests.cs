@@ -6,7 +6,8 @@ namespace NeuralProgrammer.Grains.Tests;
 
 /// <summary>
 /// docs/architecture.md 2.2 point 8: with the same seed, a distributed run computes the single-process trainer's weights —
-/// one worker step for step, and K workers with B/K examples each the run on batch B.
+/// one worker step for step, K workers with B/K examples each the run on batch B, and S parameter-server shards the
+/// one server's update.
 /// </summary>
 [Collection("cluster")]
 public class EquivalenceTests(ClusterFixture fixture)
@@ -26,14 +27,16 @@ public class EquivalenceTests(ClusterFixture fixture)
 
     static float[] SingleProcess(TrainingSpec spec) => Jobs.SingleProcess(spec);
 
-    async Task<float[]> Distributed(JobSpec spec)
+    async Task<float[]> Distributed(JobSpec spec) => (await Run(spec)).Weights;
+
+    async Task<(float[] Weights, JobStatus Status)> Run(JobSpec spec)
     {
         var job = fixture.Client.GetGrain<ITrainingJobGrain>(Jobs.NewId("equivalence"));
         await job.Start(spec);
         var status = await Jobs.WaitUntilFinished(job, TimeSpan.FromMinutes(2));
         Assert.True(status.State == JobState.Completed, status.Error);
         Assert.Equal((long)JobSpecs.ToTrainingSpec(spec).Steps, (await job.GetCheckpoint())!.Update);
-        return await Jobs.Weights(job);
+        return (await Jobs.Weights(job), status);
     }
 
     static void AssertClose(float[] expected, float[] actual) => Jobs.AssertClose(expected, actual, Tolerance);
@@ -59,6 +62,82 @@ public class EquivalenceTests(ClusterFixture fixture)
         var quarter = JobSpecs.FromTrainingSpec(spec, workers: 4).With("HyperParameters.BatchSize", null) with { BatchPerWorker = 5 };
         AssertClose(reference, await Distributed(quarter));
     }
+
+    /// <summary>
+    /// S shards, each updating its slice of the vector, compute the one server's update: the noise on (each shard adds its
+    /// slice of the whole draw), a clipping threshold every gradient exceeds and an ε that makes Adam's step about
+    /// proportional to the gradient, so that a shard clipping by its own slice's norm rather than the global one fails.
+    /// </summary>
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(1, 2)]
+    [InlineData(1, 4)]
+    [InlineData(2, 1)]
+    [InlineData(2, 2)]
+    [InlineData(2, 4)]
+    [InlineData(4, 1)]
+    [InlineData(4, 2)]
+    [InlineData(4, 4)]
+    public async Task ShardsAndWorkersMatchTheSingleProcessTrainer(int shards, int workers)
+    {
+        var spec = Small(noiseEta: 1.0) with { Shards = shards };
+        spec = spec with { HyperParameters = spec.HyperParameters with { ClipNorm = 0.05, Epsilon = 1, LearningRate = 1, NoiseEta = 1e-4 } };
+        var (weights, status) = await Run(JobSpecs.FromTrainingSpec(spec, workers).With("HyperParameters.BatchSize", null) with { BatchPerWorker = 20 / workers });
+        AssertClose(SingleProcess(spec), weights);
+        Assert.Equal(shards, status.ShardSilos.Length);
+        Assert.Equal(Math.Min(shards, fixture.Cluster.Silos.Count), status.ShardSilos.Distinct().Count()); // spread over the silos
+    }
+
+    /// <summary>
+    /// A checkpoint taken with S shards resumes with another S (as after a silo's death with S chosen anew): 6 updates on
+    /// 2 shards, then 6 on 3 from the checkpoint, equal 12 in one process.
+    /// </summary>
+    [Fact]
+    public async Task ACheckpointResumesWithAnotherShardCount()
+    {
+        var spec = Small(noiseEta: 1.0) with { Steps = 12 };
+        var first = fixture.Client.GetGrain<IParameterServerGrain>(Jobs.NewId("reshard"));
+        var second = fixture.Client.GetGrain<IParameterServerGrain>(Jobs.NewId("reshard"));
+        var assignment = (string job, int shards) => new WorkerAssignment(job, JobSpecs.FromTrainingSpec(spec with { Shards = shards }, workers: 2), 0, 2, "cpu");
+
+        await first.Initialize(new ParameterServerInit(assignment(first.GetPrimaryKeyString(), 2), null));
+        for (long update = 0; update < 6; update++) await first.Step(update);
+        var checkpoint = await first.GetCheckpoint();
+        await first.Release();
+        Assert.Equal(6, checkpoint.Update);
+
+        await second.Initialize(new ParameterServerInit(assignment(second.GetPrimaryKeyString(), 3), checkpoint));
+        StepReport? last = null;
+        for (long update = 6; update < 12; update++) last = await second.Step(update);
+        Assert.Equal(3, last!.ShardSilos.Length);
+        var resumed = await second.GetCheckpoint();
+        await second.Release();
+        AssertClose(SingleProcess(spec), ParameterVector.ToArray(ParameterVector.FromBytes(resumed.Weights)));
+    }
+
+    [Fact]
+    public void ShardsAreContiguousSlicesThatCoverTheVector()
+    {
+        foreach (var (parameters, shards) in new[] { (603_136L, 1), (603_136L, 3), (10L, 4), (3L, 8) })
+        {
+            var slices = Enumerable.Range(0, shards).Select(s => ParameterSlice.Of(s, shards, parameters)).ToList();
+            Assert.Equal(0, slices[0].Offset);
+            Assert.Equal(parameters, slices[^1].End);
+            Assert.All(slices.Zip(slices.Skip(1)), p => Assert.Equal(p.First.End, p.Second.Offset));
+            Assert.True(slices.Max(s => s.Count) - slices.Min(s => s.Count) <= 1);
+        }
+        Assert.Throws<ArgumentOutOfRangeException>(() => ParameterSlice.Of(2, 2, 10));
+    }
+
+    [Theory]
+    [InlineData(1, 603_136, 4, 2, 1)]   // 4.8 MB a step: one shard
+    [InlineData(4, 603_136, 4, 2, 1)]   // 19.3 MB: still one
+    [InlineData(5, 603_136, 4, 2, 2)]   // 24.1 MB: two
+    [InlineData(32, 603_136, 4, 2, 2)]  // never more shards than silos
+    [InlineData(32, 603_136, 4, 16, 8)] // 154 MB over 20 MB: eight
+    [InlineData(32, 603_136, 2, 16, 4)] // bfloat16 halves it
+    public void TheDefaultShardCountKeepsEachShardsTrafficWithinItsBudget(int workers, long parameters, int bytesPerValue, int silos, int expected) =>
+        Assert.Equal(expected, ParameterServerGrain.ChooseShards(workers, parameters, bytesPerValue, silos));
 
     [Fact]
     public async Task ABatchThatDoesNotDivideIsSlicedAndWeightedByExampleCount()
