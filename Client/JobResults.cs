@@ -31,7 +31,7 @@ public static class JobResults
     }
 
     public static CurvePoint ToCurvePoint(EvaluationPoint point) =>
-        new(point.Update, point.Loss, point.Accuracy, Categories(point.CategoryAccuracy), point.Seconds);
+        new(point.Update, point.Loss, point.Accuracy, Categories(point.CategoryAccuracy), point.Seconds) { ValidationAccuracy = point.ValidationAccuracy };
 
     static Dictionary<TemplateCategory, double> Categories(IReadOnlyDictionary<string, double> accuracy) =>
         accuracy.Where(p => Enum.TryParse<TemplateCategory>(p.Key, true, out _))

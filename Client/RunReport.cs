@@ -30,6 +30,8 @@ public static class RunReport
         AnsiConsole.Write(programs);
         AnsiConsole.MarkupLine($"accuracy: {100 * result.Accuracy:F2}%" +
             (result.RealDataAccuracy is { } real ? $", on real-data tables (ties, repeated values): {100 * real:F2}%" : ""));
+        if (result.BestOnValidation is { } best)
+            AnsiConsole.MarkupLine($"best on validation: update {best.Update:N0} ({100 * best.ValidationAccuracy:F2}% on the validation set), test accuracy {100 * best.Accuracy:F2}%");
     }
 
     static string Percent(double accuracy) => $"{100 * accuracy:F2}%";

@@ -207,7 +207,10 @@ public static class SweepCommand
         var table = new Table().Title(results.Trials.Length <= TableRows ? $"Sweep {s.SweepId}" : $"Sweep {s.SweepId}: the best {shown.Length} of {results.Trials.Length} trials (all in results.csv)")
             .AddColumn(new TableColumn("trial").RightAligned());
         foreach (var name in names) table.AddColumn(new TableColumn(Markup.Escape(SweepPlanner.ShortName(name))).RightAligned());
-        table.AddColumn("state").AddColumn(new TableColumn(Markup.Escape(s.Objective)).RightAligned()).AddColumn(new TableColumn("best acc.").RightAligned())
+        bool validated = results.Trials.Any(t => t.ValidatedAccuracy is not null);
+        table.AddColumn("state").AddColumn(new TableColumn(Markup.Escape(s.Objective)).RightAligned()).AddColumn(new TableColumn("best acc.").RightAligned());
+        if (validated) table.AddColumn(new TableColumn("final").RightAligned()).AddColumn(new TableColumn("best on val.").RightAligned());
+        table
             .AddColumn(new TableColumn("steps").RightAligned()).AddColumn(new TableColumn("wall").RightAligned()).AddColumn("reason");
         foreach (var t in shown)
         {
@@ -216,6 +219,11 @@ public static class SweepCommand
             row.Add(StateMarkup(t.State));
             row.Add(Show(s, t.Objective));
             row.Add(t.BestAccuracy is { } a ? $"{100 * a:F1}%" : "");
+            if (validated)
+            {
+                row.Add(t.FinalAccuracy is { } f ? $"{100 * f:F2}%" : "");
+                row.Add(t.ValidatedAccuracy is { } v ? $"{100 * v:F2}% @{t.ValidatedUpdate:N0}" : "");
+            }
             row.Add($"{t.Steps:N0}/{t.TotalSteps:N0}");
             row.Add($"{t.WallSeconds:F0} s");
             row.Add(Markup.Escape(t.Reason is { Length: > 70 } r ? r[..69] + "…" : t.Reason ?? ""));

@@ -41,7 +41,7 @@ public interface IParameterServerGrain : IGrainWithStringKey
     [Alias("GetCheckpoint")]
     Task<ModelCheckpoint> GetCheckpoint();
 
-    /// <summary>Hard-selection evaluation of the current weights on the job's test set.</summary>
+    /// <summary>Hard-selection evaluation of the current weights on the job's test set, and on its validation set when it has one.</summary>
     [Alias("Evaluate")]
     Task<EvaluationReport> Evaluate(int programSamples);
 
@@ -120,4 +120,8 @@ public sealed record EvaluationReport(
     [property: Id(3)] int Total,
     [property: Id(4)] Dictionary<string, double> CategoryAccuracy,
     [property: Id(5)] ProgramSampleInfo[] Programs,
-    [property: Id(6)] double Seconds);
+    [property: Id(6)] double Seconds)
+{
+    /// <summary>Accuracy on the job's validation set (null without one).</summary>
+    [Id(7)] public double? ValidationAccuracy { get; init; }
+}

@@ -11,14 +11,20 @@ public enum JobState
     Cancelled = 4,
 }
 
-/// <summary>One evaluation on the held-out test set: the mean training loss since the previous one and the accuracy.</summary>
+/// <summary>
+/// One evaluation on the held-out test set: the mean training loss since the previous one and the accuracy; and the
+/// validation accuracy of the same weights when the job has a validation set.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("np.EvaluationPoint")]
 public sealed record EvaluationPoint(
     [property: Id(0)] long Update,
     [property: Id(1)] double Loss,
     [property: Id(2)] double Accuracy,
     [property: Id(3)] Dictionary<string, double> CategoryAccuracy,
-    [property: Id(4)] double Seconds);
+    [property: Id(4)] double Seconds)
+{
+    [Id(5)] public double? ValidationAccuracy { get; init; }
+}
 
 /// <summary>
 /// A running job's numbers, for <c>np status</c> and <c>np watch</c>. Step times are means over the last progress

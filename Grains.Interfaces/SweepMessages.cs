@@ -34,12 +34,15 @@ public sealed record SweepAssignment(
     [property: Id(0)] string Name,
     [property: Id(1)] string Value);
 
-/// <summary>One evaluation of a trial: test accuracy and the mean training loss since the previous one.</summary>
+/// <summary>One evaluation of a trial: test accuracy, the mean training loss since the previous one, and the validation accuracy when the trial has a validation set.</summary>
 [GenerateSerializer, Immutable, Alias("np.SweepPoint")]
 public sealed record SweepPoint(
     [property: Id(0)] long Update,
     [property: Id(1)] double Accuracy,
-    [property: Id(2)] double Loss);
+    [property: Id(2)] double Loss)
+{
+    [Id(3)] public double? ValidationAccuracy { get; init; }
+}
 
 /// <summary>
 /// One row of a sweep's results: the trial's values, its objective and best test accuracy, how far it trained, its
@@ -67,7 +70,16 @@ public sealed record TrialResult(
     [property: Id(12)] DateTimeOffset? Started,
     [property: Id(13)] DateTimeOffset? Finished,
     /// <summary>The evaluations seen (all of them for a completed trial; while it runs, those the sweep polled).</summary>
-    [property: Id(14)] SweepPoint[] Curve);
+    [property: Id(14)] SweepPoint[] Curve)
+{
+    /// <summary>
+    /// The test accuracy of the evaluation that did best on the validation set (the latest among equals): the best
+    /// checkpoint chosen without the test set, unlike <see cref="BestAccuracy"/>. Null without a validation set.
+    /// </summary>
+    [Id(15)] public double? ValidatedAccuracy { get; init; }
+    /// <summary>The update of <see cref="ValidatedAccuracy"/>.</summary>
+    [Id(16)] public long? ValidatedUpdate { get; init; }
+}
 
 /// <summary>A sweep's summary, as <c>np sweep</c> shows it live.</summary>
 [GenerateSerializer, Immutable, Alias("np.SweepStatus")]

@@ -21,6 +21,9 @@ static class DatasetCache
     public static IReadOnlyList<Example> Test(TrainingSpec spec) =>
         Cached($"test|{spec.Variant}|{spec.TestExamples}|{spec.TestSeed}|{Categories(spec)}", () => DataSets.Test(spec));
 
+    public static IReadOnlyList<Example> Validation(TrainingSpec spec) =>
+        Cached($"validation|{spec.Variant}|{spec.ValidationExamples}|{spec.ValidationSeed}|{Categories(spec)}", () => DataSets.Validation(spec));
+
     public static IReadOnlyList<Example> RealDataTest(TrainingSpec spec) =>
         Cached($"real|{spec.Variant}|{spec.TestExamples}|{spec.RealDataTestSeed}|{Categories(spec)}", () => DataSets.RealDataTest(spec));
 

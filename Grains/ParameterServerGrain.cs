@@ -249,7 +249,12 @@ public sealed partial class ParameterServerGrain : Grain, IParameterServerGrain
     {
         var current = server ?? throw NotInitialized();
         var weights = (await GetCheckpoint()).Weights;
-        return await ComputePool.Run(() => current.Evaluate(weights, DatasetCache.Test(current.Spec), programSamples));
+        return await ComputePool.Run(() =>
+        {
+            var report = current.Evaluate(weights, DatasetCache.Test(current.Spec), programSamples);
+            var validation = DatasetCache.Validation(current.Spec);
+            return validation.Count == 0 ? report : report with { ValidationAccuracy = current.Evaluate(weights, validation, programSamples: 0).Accuracy };
+        });
     }
 
     public async Task<EvaluationReport> EvaluateOnRealData()

@@ -343,7 +343,7 @@ public sealed partial class TrainingJobGrain : Grain, ITrainingJobGrain, IRemind
         long started = Stopwatch.GetTimestamp();
         var evaluation = await Server.Evaluate(options.ProgramSamples);
         var point = new EvaluationPoint(evaluation.Update, ledger.TakeLossSinceEvaluation(), evaluation.Accuracy,
-            evaluation.CategoryAccuracy, (DateTimeOffset.UtcNow - S.Created).TotalSeconds);
+            evaluation.CategoryAccuracy, (DateTimeOffset.UtcNow - S.Created).TotalSeconds) { ValidationAccuracy = evaluation.ValidationAccuracy };
         GrainMetrics.EvalAccuracy.Record(evaluation.Accuracy, GrainMetrics.Job(JobId));
         var checkpoint = await Server.GetCheckpoint();
         S.Curve.RemoveAll(p => p.Update >= point.Update);

@@ -56,7 +56,7 @@ public static class SweepFiles
         using var writer = Sep.New(',').Writer(o => o with { Escape = true }).ToText();
         var header = new List<string> { "trial", "job", "state" };
         header.AddRange(names.Select(SweepPlanner.ShortName));
-        header.AddRange(["objective", "best_accuracy", "best_update", "final_accuracy", "steps", "total_steps", "wall_seconds", "reason"]);
+        header.AddRange(["objective", "best_accuracy", "best_update", "final_accuracy", "validated_accuracy", "validated_update", "steps", "total_steps", "wall_seconds", "reason"]);
         if (results.Trials.Length == 0) writer.Header.Add(header.ToArray());
         foreach (var t in results.Trials)
         {
@@ -70,6 +70,8 @@ public static class SweepFiles
             row["best_accuracy"].Set(Number(t.BestAccuracy));
             row["best_update"].Set(t.BestAccuracyUpdate?.ToString(CultureInfo.InvariantCulture) ?? "");
             row["final_accuracy"].Set(Number(t.FinalAccuracy));
+            row["validated_accuracy"].Set(Number(t.ValidatedAccuracy));
+            row["validated_update"].Set(t.ValidatedUpdate?.ToString(CultureInfo.InvariantCulture) ?? "");
             row["steps"].Set(t.Steps.ToString(CultureInfo.InvariantCulture));
             row["total_steps"].Set(t.TotalSteps.ToString(CultureInfo.InvariantCulture));
             row["wall_seconds"].Set(t.WallSeconds.ToString("F1", CultureInfo.InvariantCulture));

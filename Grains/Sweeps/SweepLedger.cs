@@ -15,7 +15,7 @@ public sealed record JobObservation(
         return new JobObservation(status.State, p.Update, p.TotalUpdates, last, null, status.Created, status.Finished, status.Error, null, null);
     }
 
-    static SweepPoint Point(EvaluationPoint e) => new(e.Update, e.Accuracy, e.Loss);
+    static SweepPoint Point(EvaluationPoint e) => new(e.Update, e.Accuracy, e.Loss) { ValidationAccuracy = e.ValidationAccuracy };
 }
 
 /// <summary>
@@ -249,8 +249,13 @@ public sealed class SweepLedger
         var bestPoint = t.Curve.Where(p => !double.IsNaN(p.Accuracy)).OrderByDescending(p => p.Accuracy).ThenBy(p => p.Update).FirstOrDefault();
         double wall = t.State == TrialState.Running && t.Started is { } started ? Math.Max(0, (now - started).TotalSeconds) : t.WallSeconds;
         string? reason = t.Reason ?? (t.State == TrialState.Running && t.LastError is not null ? $"polling: {t.LastError} ({t.PollFailures} in a row)" : null);
+        var validated = t.Curve.Where(p => p.ValidationAccuracy is not null).OrderByDescending(p => p.ValidationAccuracy).ThenByDescending(p => p.Update).FirstOrDefault();
         return new TrialResult(t.Number, t.JobId, t.Parameters, t.State, ObjectiveOf(t), bestPoint?.Accuracy, bestPoint?.Update,
-            t.FinalAccuracy ?? (t.Curve.Count > 0 ? t.Curve[^1].Accuracy : null), t.Steps, t.TotalSteps, wall, reason, t.Started, t.Finished, t.Curve.ToArray());
+            t.FinalAccuracy ?? (t.Curve.Count > 0 ? t.Curve[^1].Accuracy : null), t.Steps, t.TotalSteps, wall, reason, t.Started, t.Finished, t.Curve.ToArray())
+        {
+            ValidatedAccuracy = validated?.Accuracy,
+            ValidatedUpdate = validated?.Update,
+        };
     }
 
     public SweepStatus Status(string silo, DateTimeOffset now)

@@ -33,6 +33,9 @@ public static class RunSettings
         nameof(TrainingSpec.TrainingExamples), "--train-size", 1, int.MaxValue, "Training examples generated once and cycled through", "50,000");
     public static Setting<int> TestExamples { get; } = Integer(Run(s => s.TestExamples, (s, v) => s with { TestExamples = v }),
         nameof(TrainingSpec.TestExamples), "--test-size", 1, int.MaxValue, "Test examples (fresh tables, the paper's test distribution)");
+    public static Setting<int> ValidationExamples { get; } = Integer(Run(s => s.ValidationExamples, (s, v) => s with { ValidationExamples = v }),
+        nameof(TrainingSpec.ValidationExamples), "--validation-size", 0, int.MaxValue,
+        "Validation examples (the test distribution, drawn apart from the test set) evaluated with it to choose the best checkpoint, 0 = none");
     public static Setting<double> RealDataShare { get; } = Real(Run(s => s.RealDataShare, (s, v) => s with { RealDataShare = v }),
         nameof(TrainingSpec.RealDataShare), "--real-data", v => v is >= 0 and <= 1, "must be in [0, 1]",
         "Share of training tables drawn like real data (repeated values, ties at the pivot), 0 = the paper's tables only", "0");
@@ -120,7 +123,7 @@ public static class RunSettings
     /// <summary>Every setting, in the order <c>np train</c>'s help and reproducing command lines show them.</summary>
     public static IReadOnlyList<Setting> All { get; } =
     [
-        Seed, Variant, Categories, Steps, BatchSize, TrainingExamples, TestExamples, EvaluateEvery, RealDataShare,
+        Seed, Variant, Categories, Steps, BatchSize, TrainingExamples, TestExamples, ValidationExamples, EvaluateEvery, RealDataShare,
         LearningRate, Epsilon, ClipNorm, HuberDelta, LookupWeight, NoiseEta, NoiseGamma, NoisePer, Comparison,
         SelectorTemperature, TemperatureAnnealSteps, EntropyWeight, EntropyAnnealSteps, ProgramMemoryWeight,
         Dimension, BidirectionalQuestion, QuestionAttention, Device, Transport, Shards, ProgramSteps, InitScale, Beta1, Beta2, LearningRateHalfLife,

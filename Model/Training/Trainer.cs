@@ -23,6 +23,8 @@ public sealed class Trainer : IDisposable
     public Vocabulary Vocabulary => Vocabulary.All;
     public IReadOnlyList<Example> TrainingSet => replica.TrainingSet;
     public IReadOnlyList<Example> TestSet { get; }
+    /// <summary>The validation set that chooses the best checkpoint (empty without validation examples).</summary>
+    public IReadOnlyList<Example> ValidationSet { get; }
     public NeuralProgrammerNetwork Network => replica.Network;
     public ParameterUpdate Update { get; }
     public Device Device => replica.Device;
@@ -40,6 +42,7 @@ public sealed class Trainer : IDisposable
         var device = TorchDevice.Resolve(spec.Device);
         var trainingSet = DataSets.Training(spec);
         TestSet = DataSets.Test(spec);
+        ValidationSet = DataSets.Validation(spec);
         replica = new Replica(spec, trainingSet, Replica.CreateMemory(spec, trainingSet, memorySearch), device);
         Update = Replica.InitialUpdate(spec, device);
         Ledger = new RunLedger(spec.HyperParameters.BatchSize, spec.EvaluateEvery, spec.Steps);
@@ -67,11 +70,14 @@ public sealed class Trainer : IDisposable
     /// <summary>The current weights on the real-data test set (<see cref="DataSets.RealDataTest"/>), reported with the final result.</summary>
     public Evaluation EvaluateOnRealData() => Evaluator.Evaluate(Network, Vocabulary, DataSets.RealDataTest(Spec));
 
-    /// <summary>Evaluates now and appends a point to the curve.</summary>
-    public CurvePoint Record(Evaluation evaluation)
+    /// <summary>The current weights on the validation set; null without one.</summary>
+    public Evaluation? EvaluateOnValidation() => ValidationSet.Count == 0 ? null : Evaluator.Evaluate(Network, Vocabulary, ValidationSet);
+
+    /// <summary>Appends a point to the curve: the test evaluation and, when the run has one, the validation evaluation of the same weights.</summary>
+    public CurvePoint Record(Evaluation evaluation, Evaluation? validation = null)
     {
         var point = new CurvePoint(Update.Updates, Ledger.TakeLossSinceEvaluation(),
-            evaluation.Accuracy, evaluation.AccuracyPerCategory, Elapsed.TotalSeconds);
+            evaluation.Accuracy, evaluation.AccuracyPerCategory, Elapsed.TotalSeconds) { ValidationAccuracy = validation?.Accuracy };
         curve.Add(point);
         return point;
     }
@@ -92,7 +98,7 @@ public sealed class Trainer : IDisposable
             {
                 long started = Stopwatch.GetTimestamp();
                 last = Evaluate();
-                point = Record(last);
+                point = Record(last, EvaluateOnValidation());
                 if (checkpointPath is not null) Checkpoint.Save(this, checkpointPath);
                 Ledger.Evaluated(Stopwatch.GetElapsedTime(started));
             }

@@ -2,8 +2,11 @@ using NeuralProgrammer.Model.Data;
 
 namespace NeuralProgrammer.Model.Training;
 
-/// <summary>One evaluation of a run: the mean training loss since the previous one and the test accuracy.</summary>
-public sealed record CurvePoint(long Update, double Loss, double Accuracy, IReadOnlyDictionary<TemplateCategory, double> CategoryAccuracy, double Seconds);
+/// <summary>One evaluation of a run: the mean training loss since the previous one, the test accuracy and, when the run has a validation set, the validation accuracy.</summary>
+public sealed record CurvePoint(long Update, double Loss, double Accuracy, IReadOnlyDictionary<TemplateCategory, double> CategoryAccuracy, double Seconds)
+{
+    public double? ValidationAccuracy { get; init; }
+}
 
 /// <summary>
 /// Where a run is, for progress bars and metrics: <see cref="ExamplesPerSecond"/> over training time only,

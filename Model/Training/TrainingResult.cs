@@ -40,6 +40,13 @@ public sealed record TrainingResult(
     public double? RealDataAccuracy { get; init; }
     public IReadOnlyDictionary<TemplateCategory, double>? RealDataCategoryAccuracy { get; init; }
 
+    /// <summary>
+    /// The evaluation whose weights did best on the validation set (the latest among equals): its test accuracy is the
+    /// best checkpoint's, chosen without looking at the test set. Null when the run had no validation set.
+    /// </summary>
+    public CurvePoint? BestOnValidation => Curve.Where(p => p.ValidationAccuracy is not null)
+        .OrderByDescending(p => p.ValidationAccuracy).ThenByDescending(p => p.Update).FirstOrDefault();
+
     public static string BuildCommit { get; } =
         typeof(TrainingResult).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
             .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion is { } version

@@ -13,6 +13,8 @@ public sealed record TrainingSpec
     /// <summary>Training examples generated once and cycled through in epochs (the paper: 50,000).</summary>
     public int TrainingExamples { get; init; } = 50_000;
     public int TestExamples { get; init; } = 1_000;
+    /// <summary>Validation examples (the test distribution, another seed), evaluated beside the test set to choose the best checkpoint; 0 = none.</summary>
+    public int ValidationExamples { get; init; }
     /// <summary>Only these template categories, or all when null.</summary>
     public IReadOnlyList<TemplateCategory>? Categories { get; init; }
     public int Seed { get; init; } = 1;
@@ -29,6 +31,9 @@ public sealed record TrainingSpec
 
     /// <summary>The test set's seed: a fresh draw, never overlapping the training stream.</summary>
     public int TestSeed => unchecked(Seed * 7_919 + 104_729);
+
+    /// <summary>The validation set's seed: apart from the training stream, the test set and the real-data test set.</summary>
+    public int ValidationSeed => unchecked(Seed * 7_919 + 15_485_863);
 
     /// <summary>The real-data test set's seed, apart from the training stream and the paper's test set.</summary>
     public int RealDataTestSeed => unchecked(Seed * 7_919 + 1_299_709);

@@ -32,6 +32,7 @@ public sealed class SettingsTests
         new("HyperParameters.BatchSize", "--batch 25", """ "HyperParameters": {"BatchSize": 25} """, s => s.HyperParameters.BatchSize == 25, "Spec.HyperParameters.BatchSize", "25"),
         new("TrainingExamples", "--train-size 777", """ "TrainingExamples": 777 """, s => s.TrainingExamples == 777, "Spec.TrainingExamples", "777"),
         new("TestExamples", "--test-size 55", """ "TestExamples": 55 """, s => s.TestExamples == 55, "Spec.TestExamples", "55"),
+        new("ValidationExamples", "--validation-size 300", """ "ValidationExamples": 300 """, s => s.ValidationExamples == 300, "Spec.ValidationExamples", "300"),
         new("RealDataShare", "--real-data 0.3", """ "RealDataShare": 0.3 """, s => s.RealDataShare == 0.3, "Spec.RealDataShare", "0.3"),
         new("EvaluateEvery", "--eval-every 7", """ "EvaluateEvery": 7 """, s => s.EvaluateEvery == 7, "Spec.EvaluateEvery", "7"),
         new("HyperParameters.LearningRate", "--lr 0.003", """ "HyperParameters": {"LearningRate": 0.003} """, s => s.HyperParameters.LearningRate == 0.003, "Spec.HyperParameters.LearningRate", "0.003"),

@@ -139,6 +139,24 @@ public class EquivalenceTests(ClusterFixture fixture)
     public void TheDefaultShardCountKeepsEachShardsTrafficWithinItsBudget(int workers, long parameters, int bytesPerValue, int silos, int expected) =>
         Assert.Equal(expected, ParameterServerGrain.ChooseShards(workers, parameters, bytesPerValue, silos));
 
+    /// <summary>A job scores its validation set at every evaluation, as the single-process trainer does (same weights within 1e-5: at most one argmax may differ).</summary>
+    [Fact]
+    public async Task AJobScoresTheValidationSetAtEveryEvaluationAsOneProcessDoes()
+    {
+        var spec = Small(noiseEta: 0) with { ValidationExamples = 30, EvaluateEvery = 6 };
+        using var trainer = new Trainer(spec);
+        trainer.Run();
+        var job = fixture.Client.GetGrain<ITrainingJobGrain>(Jobs.NewId("validation"));
+        await job.Start(JobSpecs.FromTrainingSpec(spec, workers: 2));
+        var status = await Jobs.WaitUntilFinished(job, TimeSpan.FromMinutes(2));
+        Assert.True(status.State == JobState.Completed, status.Error);
+
+        var curve = (await job.GetResult()).Curve;
+        Assert.Equal(trainer.Curve.Select(p => p.Update), curve.Select(p => p.Update));
+        foreach (var (local, cluster) in trainer.Curve.Zip(curve))
+            Assert.InRange(Math.Abs(local.ValidationAccuracy!.Value - cluster.ValidationAccuracy!.Value), 0, 1.0 / 30 + 1e-9);
+    }
+
     [Fact]
     public async Task ABatchThatDoesNotDivideIsSlicedAndWeightedByExampleCount()
     {

@@ -68,7 +68,7 @@ public sealed class FilesTests
     public void TheResultsTableWritesAsCsvWithAColumnPerSearchedField()
     {
         var csv = SweepFiles.ResultsToCsv(Results());
-        Assert.StartsWith("trial,job,state,ClipNorm,Seed,objective,best_accuracy,best_update,final_accuracy,steps,total_steps,wall_seconds,reason", csv);
+        Assert.StartsWith("trial,job,state,ClipNorm,Seed,objective,best_accuracy,best_update,final_accuracy,validated_accuracy,validated_update,steps,total_steps,wall_seconds,reason", csv);
         var rows = SweepFiles.ReadCsv(csv);
         Assert.Equal(3, rows.Count);
         Assert.Equal(("1", "completed", "1", "0.625", "300", "12.5"), (rows[0]["trial"], rows[0]["state"], rows[0]["ClipNorm"], rows[0]["best_accuracy"], rows[0]["steps"], rows[0]["wall_seconds"]));

@@ -11,6 +11,8 @@ public sealed class LedgerTests
         readonly Dictionary<string, long> updates = [];
         readonly Dictionary<string, DateTimeOffset> created = [];
         public Func<TrialRecord, long, bool> Fails { get; init; } = (_, _) => false;
+        /// <summary>The trials' validation accuracy curves (none by default).</summary>
+        public Func<TrialRecord, Func<long, double>>? Validation { get; init; }
         public DateTimeOffset Clock { get; private set; } = T0;
         public int MostRunning { get; private set; }
         public List<int> LaunchOrder { get; } = [];
@@ -20,9 +22,10 @@ public sealed class LedgerTests
         {
             long u = updates[trial.JobId];
             var f = accuracy(trial);
-            var points = Enumerable.Range(1, (int)(u / trial.EvaluateEvery)).Select(k => (long)k * trial.EvaluateEvery)
-                .Select(e => new SweepPoint(e, f(e), 1.0 / e)).ToList();
-            if (u >= trial.TotalSteps && points.LastOrDefault()?.Update != u) points.Add(new SweepPoint(u, f(u), 1.0 / u));
+            var v = Validation?.Invoke(trial);
+            SweepPoint At(long e) => new(e, f(e), 1.0 / e) { ValidationAccuracy = v?.Invoke(e) };
+            var points = Enumerable.Range(1, (int)(u / trial.EvaluateEvery)).Select(k => At((long)k * trial.EvaluateEvery)).ToList();
+            if (u >= trial.TotalSteps && points.LastOrDefault()?.Update != u) points.Add(At(u));
             var s = state ?? (u >= trial.TotalSteps ? JobState.Completed : JobState.Running);
             bool ended = s != JobState.Running;
             return new JobObservation(s, u, trial.TotalSteps, points.LastOrDefault(), s == JobState.Completed ? points : null, created[trial.JobId],
@@ -98,6 +101,30 @@ public sealed class LedgerTests
         Assert.Equal(1, status.Best!.Number);
         Assert.Equal(1.0, status.Best.Objective);
         Assert.All(ledger.Trials, t => Assert.Equal(10, t.Curve.Count));
+    }
+
+    /// <summary>
+    /// A trial's best checkpoint on validation is the evaluation whose validation accuracy is highest (the latest of
+    /// equals), reported with its test accuracy, whatever the test curve does; without validation there is none.
+    /// </summary>
+    [Fact]
+    public void EachTrialReportsTheTestAccuracyOfItsBestEvaluationOnValidation()
+    {
+        var ledger = Ledger(Spec(trials: 4, concurrency: 2));
+        // Validation peaks at update 100 (flat from 100 to 120 for seed 2: the later is chosen); test keeps rising.
+        var simulation = new Simulation(ledger, Curves)
+        {
+            Validation = t => int.Parse(t.Parameters[1].Value) == 2 ? u => u is 100 or 120 ? 0.9 : 0.5 : u => u == 100 ? 0.9 : 0.5,
+        };
+        simulation.Run();
+        var rows = ledger.Trials.Select(t => ledger.Row(t, simulation.Clock)).ToList();
+        Assert.All(rows, r => Assert.Equal(int.Parse(r.Parameters[1].Value) == 2 ? 120 : 100, r.ValidatedUpdate));
+        Assert.All(rows, r => Assert.Equal(r.Curve.Single(p => p.Update == r.ValidatedUpdate).Accuracy, r.ValidatedAccuracy));
+        Assert.Contains(rows, r => r.ValidatedAccuracy < r.FinalAccuracy);
+
+        var plain = Ledger(Spec(trials: 2, concurrency: 2));
+        new Simulation(plain, Curves).Run();
+        Assert.All(plain.Trials, t => Assert.Null(plain.Row(t, T0).ValidatedAccuracy));
     }
 
     [Theory]

@@ -37,6 +37,29 @@ public class TrainerTests
     }
 
     [Fact]
+    public void EveryEvaluationAlsoScoresTheValidationSetDrawnApartFromTheTestSet()
+    {
+        var spec = Small(noiseEta: 0) with { ValidationExamples = 40 };
+        using var trainer = new Trainer(spec);
+        trainer.Run();
+
+        Assert.Equal(40, trainer.ValidationSet.Count);
+        // Drawn apart: no validation example asks its question of a test example's table.
+        static string Key(Example e) => e.Question.Text + "|" + string.Join(";", e.Table.Columns.Select(c => string.Join(",", (IEnumerable<object>?)c.Numbers?.Cast<object>() ?? c.Words!)));
+        Assert.Empty(trainer.ValidationSet.Select(Key).Intersect(trainer.TestSet.Select(Key)));
+        Assert.NotEqual(trainer.TestSet.Select(e => e.Question.Text).Take(40), trainer.ValidationSet.Select(e => e.Question.Text));
+        Assert.Equal([6L, 12L], trainer.Curve.Select(p => p.Update));
+        Assert.All(trainer.Curve, p => Assert.NotNull(p.ValidationAccuracy));
+        Assert.Equal(Evaluator.Evaluate(trainer.Network, trainer.Vocabulary, trainer.ValidationSet).Accuracy, trainer.Curve[^1].ValidationAccuracy);
+        Assert.Equal(Evaluator.Evaluate(trainer.Network, trainer.Vocabulary, trainer.TestSet).Accuracy, trainer.Curve[^1].Accuracy);
+
+        using var without = new Trainer(Small(noiseEta: 0));
+        without.Run();
+        Assert.Empty(without.ValidationSet);
+        Assert.All(without.Curve, p => Assert.Null(p.ValidationAccuracy));
+    }
+
+    [Fact]
     public void ResumingACheckpointContinuesTheSameRunExactly()
     {
         var spec = Small(noiseEta: 1);
