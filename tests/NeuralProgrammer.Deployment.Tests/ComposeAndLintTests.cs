@@ -142,7 +142,8 @@ public class ComposeAndLintTests
     public static readonly string[] TrainingMetrics =
     [
         "np_training_examples_total", "np_training_loss", "np_eval_accuracy", "np_step_duration_seconds_bucket",
-        "np_gradient_noise_stddev", "np_workers_active", "np_sweep_trials",
+        "np_gradient_noise_stddev", "np_workers_active", "np_sweep_trials", "np_parameter_server_bytes_total",
+        "np_parameter_server_update_seconds", "np_worker_compute_seconds", "np_worker_queue_seconds",
     ];
 
     [Fact]
