@@ -77,7 +77,7 @@ public sealed class NeuralProgrammerNetwork : nn.Module<EncodedBatch, Selection,
         var greater = Pivot.Compare(batch.Table, batch.Numbers, greaterBeta, true, comparison) * numericCells;
         var lesser = Pivot.Compare(batch.Table, batch.Numbers, lesserBeta, false, comparison) * numericCells;
         Tensor? textMatch = Combination.OperationIndex(Operation.TextMatch) >= 0
-            ? TextMatch.Match(word_embeddings.forward(batch.TextCells), question, columns, wordStates, batch.WordMask, batch.RowMask, batch.TextColumns, hard)
+            ? TextMatch.Match(word_embeddings.forward(batch.TextCells), question, columns, wordStates, batch.WordMask, batch.RowMask, batch.TextColumns, hard, hard ? 1 : selection.TextMatchTemperature)
             : null;
 
         var zero = zeros(b, dtype: batch.Table.dtype, device: batch.Table.device);

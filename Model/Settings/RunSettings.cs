@@ -110,8 +110,11 @@ public static class RunSettings
     // Training aids (docs/model.md 1.8b): training only, argmax inference ignores them.
     public static Setting<double> SelectorTemperature { get; } = Real(Hyper(h => h.SelectorTemperature, (h, v) => h with { SelectorTemperature = v }),
         "SelectorTemperature", "--temperature", v => v > 0, "must be positive", "Selector softmax temperature at the start of training, annealed to 1");
+    public static Setting<double> TextMatchTemperature { get; } = Real(Hyper(h => h.TextMatchTemperature, (h, v) => h with { TextMatchTemperature = v }),
+        "TextMatchTemperature", "--text-match-temperature", v => v > 0, "must be positive",
+        "Temperature of text match's attention over the question words at the start of training, annealed to 1");
     public static Setting<int> TemperatureAnnealSteps { get; } = Integer(Hyper(h => h.TemperatureAnnealSteps, (h, v) => h with { TemperatureAnnealSteps = v }),
-        "TemperatureAnnealSteps", "--temperature-steps", 0, int.MaxValue, "Updates over which the temperature anneals to 1");
+        "TemperatureAnnealSteps", "--temperature-steps", 0, int.MaxValue, "Updates over which the selector and text-match temperatures anneal to 1");
     public static Setting<double> EntropyWeight { get; } = Real(Hyper(h => h.EntropyWeight, (h, v) => h with { EntropyWeight = v }),
         "EntropyWeight", "--entropy", v => v >= 0, "must not be negative", "Entropy bonus weight on the operation selection, annealed to 0");
     public static Setting<int> EntropyAnnealSteps { get; } = Integer(Hyper(h => h.EntropyAnnealSteps, (h, v) => h with { EntropyAnnealSteps = v }),
@@ -125,7 +128,7 @@ public static class RunSettings
     [
         Seed, Variant, Categories, Steps, BatchSize, TrainingExamples, TestExamples, ValidationExamples, EvaluateEvery, RealDataShare,
         LearningRate, Epsilon, ClipNorm, HuberDelta, LookupWeight, NoiseEta, NoiseGamma, NoisePer, Comparison,
-        SelectorTemperature, TemperatureAnnealSteps, EntropyWeight, EntropyAnnealSteps, ProgramMemoryWeight,
+        SelectorTemperature, TextMatchTemperature, TemperatureAnnealSteps, EntropyWeight, EntropyAnnealSteps, ProgramMemoryWeight,
         Dimension, BidirectionalQuestion, QuestionAttention, Device, Transport, Shards, ProgramSteps, InitScale, Beta1, Beta2, LearningRateHalfLife,
     ];
 

@@ -9,7 +9,7 @@ namespace NeuralProgrammer.Model.Training;
 public static class GradientComputation
 {
     /// <summary>
-    /// Soft forward pass with the selector temperature of update <paramref name="update"/>, the loss of docs/model.md 1.5 minus
+    /// Soft forward pass with the selector and text-match temperatures of update <paramref name="update"/>, the loss of docs/model.md 1.5 minus
     /// the scheduled entropy bonus, plus the program memory's loss when a memory is given and weighted, backward, and
     /// the flat gradient (caller disposes). The gradient is of the batch mean. The reported loss is the paper's alone.
     /// </summary>
@@ -24,7 +24,7 @@ public static class GradientComputation
         if (flat is null) network.zero_grad();
         else flat.ZeroGradients();
         var encoding = network.Encode(batch); // once for the soft pass and the program memory's
-        using var output = network.forward(batch, Selection.Soft(hyperParameters.TemperatureAt(update)), encoding);
+        using var output = network.forward(batch, Selection.Soft(hyperParameters.TemperatureAt(update), hyperParameters.TextMatchTemperatureAt(update)), encoding);
         var loss = Loss.Compute(output, batch, hyperParameters.HuberDelta, hyperParameters.LookupWeight);
         var entropyWeight = hyperParameters.EntropyWeightAt(update);
         var objective = entropyWeight > 0 ? loss - entropyWeight * Loss.OperationEntropy(output) : loss;

@@ -41,6 +41,12 @@ public sealed record HyperParameters
     // Training aids (docs/model.md 1.8b), off by default; training only, argmax inference ignores them.
     /// <summary>Selector softmax temperature at step 0, annealed linearly to 1 over <see cref="TemperatureAnnealSteps"/>.</summary>
     public double SelectorTemperature { get; init; } = 1;
+    /// <summary>
+    /// Temperature of text match's attention over the question words (docs/model.md 1.4) at step 0, annealed linearly
+    /// to 1 over <see cref="TemperatureAnnealSteps"/> (docs/model.md 1.8b.5).
+    /// </summary>
+    public double TextMatchTemperature { get; init; } = 1;
+    /// <summary>Updates over which the selector and text-match temperatures anneal to 1 (0: they stay at their start).</summary>
     public int TemperatureAnnealSteps { get; init; }
     /// <summary>Weight w of the bonus −w·H(α_op) at step 0, annealed linearly to 0 over <see cref="EntropyAnnealSteps"/>.</summary>
     public double EntropyWeight { get; init; }
@@ -61,6 +67,8 @@ public sealed record HyperParameters
         NoisePer == NoiseUnit.Step ? updates : updates / Math.Max(1, updatesPerEpoch);
 
     public double TemperatureAt(long update) => Anneal(SelectorTemperature, 1, TemperatureAnnealSteps, update);
+
+    public double TextMatchTemperatureAt(long update) => Anneal(TextMatchTemperature, 1, TemperatureAnnealSteps, update);
 
     public double EntropyWeightAt(long update) => Anneal(EntropyWeight, 0, EntropyAnnealSteps, update);
 

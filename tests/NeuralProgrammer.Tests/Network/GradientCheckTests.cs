@@ -10,25 +10,27 @@ namespace NeuralProgrammer.Tests.Network;
 /// <summary>The gradient of the full training objective against central finite differences, float64, tiny model.</summary>
 public class GradientCheckTests
 {
-    public static TheoryData<string, DatasetVariant, bool, bool, ComparisonMode, double, double, double> Configurations => new()
+    public static TheoryData<string, DatasetVariant, bool, bool, ComparisonMode, double, double, double, double> Configurations => new()
     {
-        { "numeric", DatasetVariant.SingleColumn, false, false, ComparisonMode.Expected, 1, 0, 0 },
-        { "paper comparison", DatasetVariant.Columns3, false, false, ComparisonMode.Paper, 1, 0, 0 },
-        { "text match, bidirectional, attention", DatasetVariant.TextMatch2, true, true, ComparisonMode.Expected, 1, 0, 0 },
-        { "temperature and entropy bonus", DatasetVariant.Columns3, false, false, ComparisonMode.Expected, 3, 0.5, 0 },
-        { "program memory", DatasetVariant.Columns3, false, false, ComparisonMode.Expected, 1, 0, 20 },
-        { "program memory, text match, attention", DatasetVariant.TextMatch2, false, true, ComparisonMode.Expected, 1, 0, 20 },
+        { "numeric", DatasetVariant.SingleColumn, false, false, ComparisonMode.Expected, 1, 0, 0, 1 },
+        { "paper comparison", DatasetVariant.Columns3, false, false, ComparisonMode.Paper, 1, 0, 0, 1 },
+        { "text match, bidirectional, attention", DatasetVariant.TextMatch2, true, true, ComparisonMode.Expected, 1, 0, 0, 1 },
+        { "temperature and entropy bonus", DatasetVariant.Columns3, false, false, ComparisonMode.Expected, 3, 0.5, 0, 1 },
+        { "program memory", DatasetVariant.Columns3, false, false, ComparisonMode.Expected, 1, 0, 20, 1 },
+        { "program memory, text match, attention", DatasetVariant.TextMatch2, false, true, ComparisonMode.Expected, 1, 0, 20, 1 },
+        { "text-match temperature", DatasetVariant.TextMatch2, false, false, ComparisonMode.Expected, 1, 0, 0, 4 },
     };
 
     [Theory]
     [MemberData(nameof(Configurations))]
     public void EveryParameterGroupMatchesFiniteDifferences(string name, DatasetVariant variant, bool bidirectional, bool attention,
-        ComparisonMode comparison, double temperature, double entropy, double memoryWeight)
+        ComparisonMode comparison, double temperature, double entropy, double memoryWeight, double textMatchTemperature)
     {
         var hyperParameters = HyperParameters.Default with
         {
             Dimension = 4, BidirectionalQuestion = bidirectional, QuestionAttention = attention, Comparison = comparison,
-            SelectorTemperature = temperature, TemperatureAnnealSteps = temperature == 1 ? 0 : 100,
+            SelectorTemperature = temperature, TextMatchTemperature = textMatchTemperature,
+            TemperatureAnnealSteps = temperature == 1 && textMatchTemperature == 1 ? 0 : 100,
             EntropyWeight = entropy, EntropyAnnealSteps = entropy == 0 ? 0 : 100, InitScale = 0.5, HuberDelta = 25,
             ProgramMemoryWeight = memoryWeight,
         };
@@ -50,7 +52,7 @@ public class GradientCheckTests
         {
             using var _ = no_grad();
             using var scope = NewDisposeScope();
-            using var output = network.forward(batch, Selection.Soft(hyperParameters.TemperatureAt(update)));
+            using var output = network.forward(batch, Selection.Soft(hyperParameters.TemperatureAt(update), hyperParameters.TextMatchTemperatureAt(update)));
             var loss = Loss.Compute(output, batch, hyperParameters.HuberDelta, hyperParameters.LookupWeight);
             var w = hyperParameters.EntropyWeightAt(update);
             if (w > 0) loss = loss - w * Loss.OperationEntropy(output);

@@ -20,6 +20,7 @@ public class HyperParametersTests
     [InlineData(nameof(HyperParameters.ClipNorm), -1.0)]
     [InlineData(nameof(HyperParameters.HuberDelta), 0.0)]
     [InlineData(nameof(HyperParameters.SelectorTemperature), 0.0)]
+    [InlineData(nameof(HyperParameters.TextMatchTemperature), -1.0)]
     [InlineData(nameof(HyperParameters.ProgramMemoryWeight), double.NaN)]
     [InlineData(nameof(HyperParameters.ProgramMemoryWeight), -1.0)]
     public void BadValuesAreRejectedByName(string field, double value)
@@ -41,6 +42,11 @@ public class HyperParametersTests
         Assert.Equal(2, h.EntropyWeightAt(5), 10);
         Assert.Equal(0, h.EntropyWeightAt(10));
         Assert.Equal(1, HyperParameters.Default.TemperatureAt(123));
+        var textMatch = HyperParameters.Default with { TextMatchTemperature = 10, TemperatureAnnealSteps = 2_000 };
+        Assert.Equal((10.0, 1.0), (textMatch.TextMatchTemperatureAt(0), textMatch.TemperatureAt(0))); // the selector's stays at 1
+        Assert.Equal(5.5, textMatch.TextMatchTemperatureAt(1_000), 10);
+        Assert.Equal(1, textMatch.TextMatchTemperatureAt(2_000));
+        Assert.Equal(1, HyperParameters.Default.TextMatchTemperatureAt(0));
         Assert.Equal(0, HyperParameters.Default.EntropyWeightAt(0));
     }
 }

@@ -16,9 +16,15 @@ public class TrainingPresetsTests
             Assert.Equal(variant, memory.Variant);
             Assert.Equal(0, paper.HyperParameters.ProgramMemoryWeight);
             Assert.Equal(TrainingPresets.MemoryWeight, memory.HyperParameters.ProgramMemoryWeight);
-            // Everything else of the paper's training stays but the gradient noise: data, clipping, loss, network.
+            // Everything else of the paper's training stays but the gradient noise: data, clipping, loss, network; text
+            // match 2 also anneals its text-match temperature (a training aid: the trained network is the paper's).
             Assert.Equal(1.0, paper.HyperParameters.NoiseEta);
-            Assert.Equal(paper.HyperParameters with { ProgramMemoryWeight = TrainingPresets.MemoryWeight, NoiseEta = 0 }, memory.HyperParameters);
+            var aids = variant == DatasetVariant.TextMatch2
+                ? memory.HyperParameters with { TextMatchTemperature = 1, TemperatureAnnealSteps = 0 }
+                : memory.HyperParameters;
+            Assert.Equal(paper.HyperParameters with { ProgramMemoryWeight = TrainingPresets.MemoryWeight, NoiseEta = 0 }, aids);
+            Assert.Equal(variant == DatasetVariant.TextMatch2 ? TrainingPresets.TextMatchTemperature : 1, memory.HyperParameters.TextMatchTemperature);
+            Assert.Equal(1, memory.HyperParameters.SelectorTemperature);
             Assert.Equal((paper.TrainingExamples, paper.TestExamples, paper.Seed), (memory.TrainingExamples, memory.TestExamples, memory.Seed));
             Assert.Empty(memory.Validate());
         }
