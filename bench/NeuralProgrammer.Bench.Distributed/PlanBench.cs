@@ -56,7 +56,8 @@ static class PlanBench
         foreach (var k in workerCounts)
             Console.WriteLine($"{k,3} " + string.Join(" ", shardCounts.Select(s => $"{efficiency[(s, k)],6:P0}")));
         Console.WriteLine();
-        foreach (var line in cluster.MeansLegend([])) Console.WriteLine(line);
+        // Every S times the same steps for a K.
+        foreach (var line in cluster.MeansLegend(workerCounts.Select(k => (k, (long)StepsFor(k).Steps)))) Console.WriteLine(line);
         Console.WriteLine($"step: compute + communication as the job measured them; comm ms: step - {delay:F0} ms (everything but the delay);");
         Console.WriteLine("update: the slowest shard's averaging, clipping, noise, Adam and packing plus the delay's overshoot; MB/shard: weights sent");
         Console.WriteLine("and gradients received per step by one shard grain (np_parameter_server_bytes_total over the job / S; 1 MB = 10^6 bytes);");
@@ -110,7 +111,7 @@ static class PlanBench
         var serializer = new ServiceCollection().AddSerializer(b => b.AddAssembly(typeof(WeightsMessage).Assembly)).BuildServiceProvider().GetRequiredService<Serializer>();
         var message = new WeightsMessage(0, new byte[vector]);
         var buffer = new ArrayBufferWriter<byte>(message.Weights.Length + 1024);
-        double write = 0, read = 0;
+        double write = 0, read = 0, copy = 0;
         const int rounds = 60;
         for (int i = 0; i < rounds + 10; i++)
         {
@@ -121,13 +122,19 @@ static class PlanBench
             var back = serializer.Deserialize<WeightsMessage>(buffer.WrittenMemory);
             long done = Stopwatch.GetTimestamp();
             if (back?.Weights.Length != message.Weights.Length) throw new InvalidOperationException("the serializer lost bytes");
+            // What reading costs besides the format: a new array of the same size, and the copy into it.
+            long copying = Stopwatch.GetTimestamp();
+            var fresh = GC.AllocateUninitializedArray<byte>(message.Weights.Length);
+            buffer.WrittenSpan[^fresh.Length..].CopyTo(fresh);
+            long copied = Stopwatch.GetTimestamp();
             if (i < 10) continue;
             write += Stopwatch.GetElapsedTime(started, written).TotalMilliseconds;
             read += Stopwatch.GetElapsedTime(written, done).TotalMilliseconds;
+            copy += Stopwatch.GetElapsedTime(copying, copied).TotalMilliseconds;
         }
         double megabytes = message.Weights.Length / 1e6;
         Console.WriteLine($"  Orleans serializer, {megabytes:F2} MB message, one thread: write {write / rounds / megabytes:F3} ms/MB, " +
-                          $"read (into a new array) {read / rounds / megabytes:F3} ms/MB");
+                          $"read (into a new array) {read / rounds / megabytes:F3} ms/MB; a new array and a copy alone {copy / rounds / megabytes:F3} ms/MB");
     }
 
     static async Task<List<double>> Times(int count, Func<Task> call)
