@@ -32,6 +32,7 @@ static class PlanBench
         Console.WriteLine();
         Console.WriteLine($"{"S",2} {"K",3} {"batch",6} {"steps",6} {"step ms",8} {"comm ms",8} {"update",7} {"MB/shard",9} {"MB/worker",10} {"eff",5} {"ex/s",7}");
         var efficiency = new Dictionary<(int S, int K), double>();
+        var updates = new Dictionary<(int S, int K), double>();
         var jobs = new List<string>();
         foreach (var s in shardCounts)
         {
@@ -40,12 +41,13 @@ static class PlanBench
                 var (warmup, steps) = StepsFor(k);
                 var spec = Planned(specFor(k), s, warmup + steps);
                 var id = NewId($"plan-s{s}-k{k}");
-                var (figures, updates) = await BenchJob.RunAsync(cluster, id, JobSpecs.FromTrainingSpec(spec, k), warmup);
+                var (figures, _) = await BenchJob.RunAsync(cluster, id, JobSpecs.FromTrainingSpec(spec, k), warmup);
                 jobs.Add(id);
                 double step = (figures.Compute + figures.Communication) * 1000;
                 double bytes = figures.BytesSent + figures.BytesReceived; // over all shards, per step
                 int batch = spec.HyperParameters.BatchSize;
                 efficiency[(s, k)] = delay / step;
+                updates[(s, k)] = figures.Compute * 1000 - delay;
                 Console.WriteLine($"{s,2} {k,3} {batch,6} {figures.TimedSteps,6} {step,8:F1} {step - delay,8:F1} {figures.Compute * 1000 - delay,7:F1} " +
                                   $"{bytes / s / 1e6,9:F2} {bytes / k / 1e6,10:F2} {delay / step,5:P0} {batch / step * 1000,7:F0}");
             }
@@ -63,7 +65,10 @@ static class PlanBench
         Console.WriteLine("and gradients received per step by one shard grain (np_parameter_server_bytes_total over the job / S; 1 MB = 10^6 bytes);");
         Console.WriteLine($"MB/worker: the same per worker grain (/ K); eff: {delay:F0} ms / step; ex/s: batch / step.");
 
-        await Probe(cluster, Planned(specFor(1), 1, 1), jobs);
+        var (smallCall, vectorMs, vectorBytes) = await Probe(cluster, Planned(specFor(1), 1, 1), jobs);
+        // The update of the whole vector by one shard with one worker (the fewest shards and workers measured).
+        double update = updates[(shardCounts.Min(), workerCounts.Min())] * shardCounts.Min();
+        Projection.Print(delay, vectorBytes, smallCall, vectorMs, update);
     }
 
     static TrainingSpec Planned(TrainingSpec spec, int shards, int steps) =>
@@ -72,7 +77,8 @@ static class PlanBench
     static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 9)];
 
     /// <summary>The projection's inputs: latency of a small call, time of a whole vector each way, serialization per MB.</summary>
-    static async Task Probe(IBenchCluster cluster, TrainingSpec spec, IReadOnlyList<string> jobs)
+    /// <returns>The median job's small-call round trip (ms), the median time of a whole vector pulled or pushed (ms), the vector's bytes.</returns>
+    static async Task<(double SmallCall, double VectorMs, int VectorBytes)> Probe(IBenchCluster cluster, TrainingSpec spec, IReadOnlyList<string> jobs)
     {
         const int calls = 300, transfers = 40;
         Console.WriteLine();
@@ -93,6 +99,7 @@ static class PlanBench
         // A whole weight vector (S = 1) each way, from shard grains of their own on whichever silo each lands.
         var assignment = new WorkerAssignment("", JobSpecs.FromTrainingSpec(spec, 1), 0, 1, "cpu");
         int vector = 0;
+        var moves = new List<double>();
         for (int p = 0; p < 4; p++)
         {
             var id = NewId("plan-probe");
@@ -104,6 +111,7 @@ static class PlanBench
             double pull = Median(await Times(transfers, () => shard.Pull(0)));
             double push = Median(await Times(transfers, () => shard.Push(gradient)));
             await shard.Release();
+            moves.AddRange([pull, push]);
             Console.WriteLine($"  shard grain {p}: pull {vector / 1e6:F2} MB {pull:F1} ms ({vector / 1e3 / pull:F0} MB/s), push {push:F1} ms ({vector / 1e3 / push:F0} MB/s)");
         }
 
@@ -135,6 +143,7 @@ static class PlanBench
         double megabytes = message.Weights.Length / 1e6;
         Console.WriteLine($"  Orleans serializer, {megabytes:F2} MB message, one thread: write {write / rounds / megabytes:F3} ms/MB, " +
                           $"read (into a new array) {read / rounds / megabytes:F3} ms/MB; a new array and a copy alone {copy / rounds / megabytes:F3} ms/MB");
+        return (Median(small), Median(moves), vector);
     }
 
     static async Task<List<double>> Times(int count, Func<Task> call)
