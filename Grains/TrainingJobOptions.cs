@@ -46,4 +46,14 @@ public sealed class TrainingJobOptions
     /// without one, the next call to the job re-activates it). Orleans' minimum is one minute.
     /// </summary>
     public TimeSpan ResumeReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// The planning bench's stand-in for forward/backward (bench/NeuralProgrammer.Bench.Distributed <c>--plan</c>;
+    /// silo key <c>Training:SimulatedCompute</c>, e.g. <c>00:00:00.030</c>). Null, the default, trains for real. When set,
+    /// a worker builds no training set or replica (<c>Prepare</c> answers ready at once) and, for each gradient request,
+    /// pulls every shard's slice as usual, waits this long (a <c>Task.Delay</c>: no CPU), and pushes zero gradients of each
+    /// slice's size in the job's wire format with its share of the batch as its example count. The shards still average,
+    /// clip, draw noise and apply Adam, so a step costs the delay plus everything but the model's compute.
+    /// </summary>
+    public TimeSpan? SimulatedCompute { get; set; }
 }

@@ -25,12 +25,16 @@ public sealed partial class WorkerGrain : Grain, IWorkerGrain
     // Written by the build on its compute thread, read by Prepare's reports.
     volatile PreparationPhase phase;
 
-    public WorkerGrain(ILogger<WorkerGrain> logger, ILocalSiloDetails siloDetails, IOptions<TorchOptions> torch)
+    public WorkerGrain(ILogger<WorkerGrain> logger, ILocalSiloDetails siloDetails, IOptions<TorchOptions> torch, IOptions<TrainingJobOptions> options)
     {
         this.logger = logger;
         silo = siloDetails.SiloAddress.ToString();
+        simulatedCompute = options.Value.SimulatedCompute;
         ComputePool.Configure(torch.Value);
     }
+
+    /// <summary>The planning bench's fixed delay in place of forward/backward (<see cref="TrainingJobOptions.SimulatedCompute"/>); null trains.</summary>
+    readonly TimeSpan? simulatedCompute;
 
     public async Task<GradientReply> ComputeGradient(GradientRequest request)
     {
@@ -43,7 +47,7 @@ public sealed partial class WorkerGrain : Grain, IWorkerGrain
         var weights = await Task.WhenAll(shards.Select(s => s.Pull(request.Update)));
         var pull = Stopwatch.GetElapsedTime(pulling);
 
-        var (count, loss, gradients, compute, queue) = await Compute(request, weights);
+        var (count, loss, gradients, compute, queue) = simulatedCompute is { } delay ? await Simulate(assignment, weights, delay) : await Compute(request, weights);
 
         long pushing = Stopwatch.GetTimestamp();
         await Task.WhenAll(shards.Select((shard, s) => shard.Push(new ShardGradient(request.Update, assignment.Worker, gradients[s], count))));
@@ -89,6 +93,23 @@ public sealed partial class WorkerGrain : Grain, IWorkerGrain
     }
 
     /// <summary>
+    /// <see cref="TrainingJobOptions.SimulatedCompute"/>: waits <paramref name="delay"/> without a thread, then answers zero
+    /// gradients of the pulled slices' sizes (the job's wire format) and worker k's share of the batch B,
+    /// ⌊(k+1)B/K⌋ − ⌊kB/K⌋ examples, as <see cref="MinibatchSchedule"/> gives it.
+    /// </summary>
+    async Task<(int Count, double Loss, byte[][] Gradients, TimeSpan Compute, TimeSpan Queue)> Simulate(WorkerAssignment assignment, WeightsMessage[] weights, TimeSpan delay)
+    {
+        long started = Stopwatch.GetTimestamp();
+        await Task.Delay(delay);
+        var spec = Spec(assignment);
+        long batch = spec.HyperParameters.BatchSize;
+        int count = (int)(batch * (assignment.Worker + 1) / assignment.Workers - batch * assignment.Worker / assignment.Workers);
+        int bytesPerValue = spec.Transport.BytesPerValue();
+        long parameters = weights.Sum(w => (long)w.Weights.Length) / bytesPerValue;
+        return (count, 0, GradientBuffers(weights.Length, parameters, spec.Transport), Stopwatch.GetElapsedTime(started), TimeSpan.Zero);
+    }
+
+    /// <summary>
     /// The reply's gradient slices, one array per shard and activation: the shards have applied the previous version's
     /// gradients before the server asks for the next (it applies every update first), and a push to another silo is
     /// serialized as it is sent.
@@ -100,11 +121,16 @@ public sealed partial class WorkerGrain : Grain, IWorkerGrain
         return gradientBytes;
     }
 
-    byte[][]? gradientBytes; // on compute threads, one call at a time
+    byte[][]? gradientBytes; // on compute threads (simulated compute: the grain's turn), one call at a time
 
     public async IAsyncEnumerable<Preparation> Prepare(WorkerAssignment assignment, [EnumeratorCancellation] CancellationToken cancellation = default)
     {
         CheckKey(assignment);
+        if (simulatedCompute is not null)
+        {
+            yield return new Preparation(PreparationPhase.Ready, 0, 0, 1, 1, 0, null); // nothing to build
+            yield break;
+        }
         long started = Stopwatch.GetTimestamp();
         var built = ReplicaFor(assignment);
         var spec = Spec(assignment);

@@ -101,6 +101,8 @@ public static class SiloHost
                 "Torch:Device must be cpu, cuda or cuda:N")
             .Validate(o => o.Threads >= 0, "Torch:Threads must be 0 (automatic) or more")
             .ValidateOnStart();
+        if (settings.SimulatedCompute is { } simulated)
+            silo.Services.Configure<TrainingJobOptions>(o => o.SimulatedCompute = simulated);
         silo.Configure<ClusterOptions>(o =>
         {
             o.ServiceId = settings.ServiceId;

@@ -48,6 +48,7 @@ public sealed record SiloSettings
         "Tls:Enabled", "Tls:CertificatePath", "Tls:CertificatePassword", "Tls:AllowedThumbprints",
         "Dashboard:Enabled",
         "Torch:Device", "Torch:Threads",
+        "Training:SimulatedCompute",
     ];
 
     /// <summary>
@@ -79,6 +80,8 @@ public sealed record SiloSettings
 
     public TlsSettings Tls { get; init; } = new();
     public bool DashboardEnabled { get; init; }
+    /// <summary>The planning bench's fixed delay in place of the workers' forward/backward (<c>TrainingJobOptions.SimulatedCompute</c>); null trains.</summary>
+    public TimeSpan? SimulatedCompute { get; init; }
 
     /// <summary>True when the official .NET container images run us (they set DOTNET_RUNNING_IN_CONTAINER=true).</summary>
     public static bool InContainer =>
@@ -119,6 +122,7 @@ public sealed record SiloSettings
             ShutdownTimeout = TimeSpan.FromSeconds(ParseInt(configuration, "Silo:ShutdownTimeoutSeconds", 30, min: 1, max: 3600)),
             Tls = TlsSettings.From(configuration),
             DashboardEnabled = ParseBool(configuration, "Dashboard:Enabled", false),
+            SimulatedCompute = ParseDuration(configuration, "Training:SimulatedCompute", TimeSpan.FromMinutes(10)),
         };
     }
 
@@ -146,6 +150,15 @@ public sealed record SiloSettings
         if (raw is null) return fallback;
         if (int.TryParse(raw, out var value) && value >= min && value <= max) return value;
         throw new SiloConfigurationException($"{key}='{raw}' is not a whole number from {min} to {max}.");
+    }
+
+    /// <summary>A duration such as <c>00:00:00.030</c> from zero to <paramref name="max"/>, or null when the key is unset.</summary>
+    internal static TimeSpan? ParseDuration(IConfiguration configuration, string key, TimeSpan max)
+    {
+        var raw = NullIfEmpty(configuration[key]);
+        if (raw is null) return null;
+        if (TimeSpan.TryParse(raw, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= TimeSpan.Zero && value <= max) return value;
+        throw new SiloConfigurationException($"{key}='{raw}' is not a duration (hh:mm:ss.fff) from 0 to {max}.");
     }
 
     static int ParsePort(IConfiguration configuration, string key, int fallback) => ParseInt(configuration, key, fallback, 1, 65535);

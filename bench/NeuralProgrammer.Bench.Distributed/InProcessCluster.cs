@@ -6,7 +6,8 @@ using Orleans.TestingHost;
 /// <summary>The in-process Orleans test cluster: <c>silos</c> silos in this process, sharing its compute pool; measured with a MeterListener.</summary>
 sealed class InProcessCluster(InProcessTestCluster cluster, short silos) : IBenchCluster
 {
-    public static async Task<InProcessCluster> StartAsync(short silos)
+    /// <param name="simulatedCompute">The planning bench's stand-in for the workers' compute (<see cref="TrainingJobOptions.SimulatedCompute"/>); null trains.</param>
+    public static async Task<InProcessCluster> StartAsync(short silos, TimeSpan? simulatedCompute = null)
     {
         var builder = new InProcessTestClusterBuilder(silos);
         builder.Options.ConfigureFileLogging = false;
@@ -14,6 +15,7 @@ sealed class InProcessCluster(InProcessTestCluster cluster, short silos) : IBenc
         {
             silo.AddMemoryGrainStorage("np");
             silo.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+            if (simulatedCompute is { } delay) silo.Services.Configure<TrainingJobOptions>(o => o.SimulatedCompute = delay);
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();

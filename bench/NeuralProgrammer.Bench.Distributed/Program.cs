@@ -14,15 +14,20 @@ using TorchSharp;
 // single-process trainer on the same total batch. The silos run in this process (InProcessCluster), or with
 // --processes as separate silo processes clustered through a redis-server of their own (SiloProcesses).
 // Usage: bench-distributed [--processes] [--steps 200] [--warmup 100] [--batch-per-worker 50] [--workers 1,2,4] [--dim 256] [--silos 2]
-//                          [--transport float32|bfloat16|float16]
+//                          [--transport float32|bfloat16|float16] [--shards S (0: the job's default)]
 // (The warm-up covers the .NET JIT's tiering too: at 10 steps it still took 5% of the CPU.)
 //        bench-distributed [--processes] --ask [--clients 8] [--seconds 20]: np ask --job under load (AskBench)
+//        bench-distributed [--processes] --plan [--workers 1,2,4,8,16,32] [--shards 1,2,4,8] [--compute-ms 30]: communication
+//                          with the model's compute replaced by a fixed delay, and the projection's inputs (PlanBench)
 int steps = ArgValue("--steps", 200);
 int warmup = ArgValue("--warmup", 100);
 int perWorker = ArgValue("--batch-per-worker", 50);
 int dimension = ArgValue("--dim", 256);
 short silos = ArgValue("--silos", (short)2);
-var workerCounts = (ArgText("--workers") ?? "1,2,4").Split(',').Select(int.Parse).ToArray();
+bool plan = args.Contains("--plan");
+var workerCounts = (ArgText("--workers") ?? (plan ? "1,2,4,8,16,32" : "1,2,4")).Split(',').Select(int.Parse).ToArray();
+var shardCounts = (ArgText("--shards") ?? (plan ? "1,2,4,8" : "0")).Split(',').Select(int.Parse).ToArray();
+if (!plan && shardCounts.Length != 1) throw new ArgumentException("--shards takes one S (0: the job's default) without --plan");
 
 var transport = ArgText("--transport") is { } format ? RunSettings.Transport.Apply(new TrainingSpec(), format).Transport : WireFormat.Float32;
 var hyperParameters = HyperParameters.Default with { Dimension = dimension }; // the paper's: clip 5, noise η = 1
@@ -30,10 +35,34 @@ TrainingSpec Spec(int batch) => new()
 {
     Variant = DatasetVariant.SingleColumn, TrainingExamples = 10_000, TestExamples = 200, Seed = 1,
     Steps = warmup + steps, EvaluateEvery = warmup + steps, HyperParameters = hyperParameters with { BatchSize = batch }, Transport = transport,
+    Shards = shardCounts[0],
 };
 
+if (plan)
+{
+    var compute = TimeSpan.FromMilliseconds(ArgValue("--compute-ms", 30.0));
+    Console.WriteLine($"machine: {Environment.MachineName}, {RuntimeInformation.OSDescription}, {Environment.ProcessorCount} cores; " +
+                      $"single column, d = {dimension}, {perWorker} examples per worker, compute replaced by a {compute.TotalMilliseconds:F0} ms delay, " +
+                      $"{RunSettings.Transport.Format(Spec(1))} on the wire");
+    await using IBenchCluster planned = args.Contains("--processes")
+        ? await SiloProcesses.StartAsync(silos, new Dictionary<string, string> { ["Training:SimulatedCompute"] = compute.ToString("c", CultureInfo.InvariantCulture) })
+        : await InProcessCluster.StartAsync(silos, compute);
+    Console.WriteLine(planned.Description);
+    try
+    {
+        await PlanBench.Run(planned, compute, workerCounts, shardCounts, k => Spec(k * perWorker));
+    }
+    catch
+    {
+        planned.DumpLogs();
+        throw;
+    }
+    return;
+}
+
 Console.WriteLine($"machine: {Environment.MachineName}, {RuntimeInformation.OSDescription}, {Environment.ProcessorCount} cores; " +
-                  $"single column, d = {dimension}, {perWorker} examples per worker, {steps} timed steps after {warmup}, {RunSettings.Transport.Format(Spec(1))} on the wire");
+                  $"single column, d = {dimension}, {perWorker} examples per worker, {steps} timed steps after {warmup}, {RunSettings.Transport.Format(Spec(1))} on the wire, " +
+                  $"S = {(shardCounts[0] == 0 ? "the job's default" : shardCounts[0])}");
 
 // Single-process reference first (skipped by --ask) (the compute pool's threads set their own torch thread count when they start).
 var reference = new Dictionary<int, (Timing OneThread, Timing AllCores)>();
@@ -58,18 +87,7 @@ try
     foreach (var k in workerCounts)
     {
         var id = $"bench-k{k}-{Guid.NewGuid():N}"[..20];
-        using var meter = cluster.Meter(id, warmup);
-        var job = cluster.Grains.GetGrain<ITrainingJobGrain>(id);
-        var status = await job.Start(JobSpecs.FromTrainingSpec(Spec(k * perWorker), k));
-        while (status.State == JobState.Running)
-        {
-            await Task.Delay(20);
-            status = await job.GetStatus();
-            await meter.Mark(status.Progress.Update);
-        }
-        if (status.State != JobState.Completed) throw new InvalidOperationException($"K = {k}: {status.State} {status.Error}");
-
-        var figures = await meter.Figures(status.Progress.Update);
+        var (figures, _) = await BenchJob.RunAsync(cluster, id, JobSpecs.FromTrainingSpec(Spec(k * perWorker), k), warmup);
         timed.Add((k, figures.TimedSteps));
         double step = figures.Compute + figures.Communication;
         int batch = k * perWorker;

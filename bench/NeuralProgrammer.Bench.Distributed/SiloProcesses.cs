@@ -18,14 +18,15 @@ sealed class SiloProcesses : IBenchCluster
 
     SiloProcesses() { }
 
-    public static async Task<SiloProcesses> StartAsync(int silos)
+    /// <param name="settings">Further silo settings (e.g. <c>Training:SimulatedCompute</c>), on every silo's command line.</param>
+    public static async Task<SiloProcesses> StartAsync(int silos, IReadOnlyDictionary<string, string>? settings = null)
     {
         var cluster = new SiloProcesses();
         try
         {
             cluster.redis = await RedisServer.StartAsync(Directory.CreateDirectory(Path.Combine(cluster.directory, "redis")).FullName, cluster.timeline);
             for (int i = 0; i < silos; i++)
-                cluster.silos.Add(SiloNode.Start($"silo-{(char)('a' + i)}", cluster.redis.ConnectionString, dashboard: false, cluster.timeline));
+                cluster.silos.Add(SiloNode.Start($"silo-{(char)('a' + i)}", cluster.redis.ConnectionString, dashboard: false, cluster.timeline, settings));
             await Task.WhenAll(cluster.silos.Select(s => s.WaitUntilHealthyAsync(SiloStartTimeout)));
             cluster.session = await ClusterSession.Connect($"redis:{cluster.redis.ConnectionString}", CancellationToken.None);
             return cluster;
