@@ -8,7 +8,7 @@ namespace NeuralProgrammer.Client;
 /// <summary>Draws test accuracy against training: one run in detail, or several runs side by side.</summary>
 public static class LearningCurvePlot
 {
-    /// <summary>Writes a PNG or SVG (by extension) of <paramref name="curve"/>: overall and per-category accuracy and the training loss against updates.</summary>
+    /// <summary>Writes a PNG or SVG (by extension) of <paramref name="curve"/>: overall (and validation) and per-category accuracy and the training loss against updates.</summary>
     public static void Save(IReadOnlyList<CurvePoint> curve, string title, string path)
     {
         var plot = AccuracyPlot(title, "update");
@@ -16,6 +16,13 @@ public static class LearningCurvePlot
         var overall = plot.Add.Scatter(updates, curve.Select(p => 100 * p.Accuracy).ToArray());
         overall.LegendText = "overall";
         overall.LineWidth = 3;
+        if (curve.Any(p => p.ValidationAccuracy is not null))
+        {
+            var validation = plot.Add.Scatter(updates, curve.Select(p => 100 * (p.ValidationAccuracy ?? double.NaN)).ToArray());
+            validation.LegendText = "validation set";
+            validation.LineWidth = 2;
+            validation.LinePattern = LinePattern.Dotted;
+        }
         foreach (var category in curve.SelectMany(p => p.CategoryAccuracy.Keys).Distinct().Order())
         {
             var line = plot.Add.Scatter(updates, curve.Select(p => 100 * p.CategoryAccuracy.GetValueOrDefault(category, double.NaN)).ToArray());

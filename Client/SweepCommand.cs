@@ -93,10 +93,10 @@ public static class SweepCommand
             {
                 if (session.Embedded) await sweep.Cancel(); // the embedded silo ends with this process: stop its trials
                 else AnsiConsole.MarkupLine($"detached; sweep {Markup.Escape(sweepId)} goes on: np sweep --id {Markup.Escape(sweepId)} --cluster {Markup.Escape(parse.GetValue(ClusterSession.ClusterOption)!)}");
-                Report(await sweep.GetResults(), directory, clock.Elapsed, SweepPictures.LogScaled(sweepSpec));
+                await ReportAll(session.Grains, await sweep.GetResults(), directory, clock.Elapsed, SweepPictures.LogScaled(sweepSpec));
                 throw;
             }
-            Report(await sweep.GetResults(), directory, clock.Elapsed, SweepPictures.LogScaled(sweepSpec));
+            await ReportAll(session.Grains, await sweep.GetResults(), directory, clock.Elapsed, SweepPictures.LogScaled(sweepSpec));
         })));
         return command;
     }
@@ -194,6 +194,24 @@ public static class SweepCommand
 
     static string Show(SweepStatus s, double? value) =>
         value is not { } v ? "" : s.Objective == SweepObjective.Loss ? $"{v:G4}" : $"{100 * v:F1}%";
+
+    /// <summary>
+    /// <see cref="Report"/>, then each completed trial's result as <c>trial-{n}/result.json</c> and <c>curve.png</c>,
+    /// as np train writes a run's: accuracy per category, the curve with its validation accuracy, the spec with its
+    /// seed, so that <c>np results</c> pools a sweep's seeds into the README's table.
+    /// </summary>
+    static async Task ReportAll(IGrainFactory grains, SweepResults results, string directory, TimeSpan elapsed, IReadOnlySet<string>? logScaled)
+    {
+        Report(results, directory, elapsed, logScaled);
+        int written = 0;
+        foreach (var trial in results.Trials.Where(t => t.State == TrialState.Completed))
+        {
+            var result = JobResults.ToTrainingResult(await grains.GetGrain<ITrainingJobGrain>(trial.JobId).GetResult());
+            RunReport.Write(result, Path.Combine(directory, $"trial-{trial.Number}"));
+            written++;
+        }
+        if (written > 0) AnsiConsole.MarkupLine($"each completed trial's result.json and curve.png: {Markup.Escape(Path.Combine(directory, "trial-<n>"))} ({written})");
+    }
 
     /// <summary>Prints the results table and the best trial; writes results.csv, results.json and the pictures (<see cref="SweepPictures"/>).</summary>
     public static void Report(SweepResults results, string directory, TimeSpan elapsed, IReadOnlySet<string>? logScaled = null)
