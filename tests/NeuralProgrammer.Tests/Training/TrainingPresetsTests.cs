@@ -17,13 +17,16 @@ public class TrainingPresetsTests
             Assert.Equal(0, paper.HyperParameters.ProgramMemoryWeight);
             Assert.Equal(TrainingPresets.MemoryWeight, memory.HyperParameters.ProgramMemoryWeight);
             // Everything else of the paper's training stays but the gradient noise: data, clipping, loss, network; text
-            // match 2 also anneals its text-match temperature (a training aid: the trained network is the paper's).
+            // match also anneals its text-match temperature, and the 6,000-update budgets halve the learning rate every
+            // 2,000 updates (training aids: the trained network is the paper's).
             Assert.Equal(1.0, paper.HyperParameters.NoiseEta);
-            var aids = variant == DatasetVariant.TextMatch2
-                ? memory.HyperParameters with { TextMatchTemperature = 1, TemperatureAnnealSteps = 0 }
-                : memory.HyperParameters;
+            bool textMatch = variant is DatasetVariant.TextMatch2 or DatasetVariant.TextMatch5;
+            bool longBudget = variant is DatasetVariant.Columns5 or DatasetVariant.Columns10 or DatasetVariant.WordVariability5 or DatasetVariant.TextMatch5;
+            Assert.Equal(longBudget ? 6_000 : variant.Facts().MaxColumns == 1 ? 2_000 : 4_000, memory.Steps);
+            var aids = memory.HyperParameters with { TextMatchTemperature = 1, TemperatureAnnealSteps = 0, LearningRateHalfLife = 0 };
             Assert.Equal(paper.HyperParameters with { ProgramMemoryWeight = TrainingPresets.MemoryWeight, NoiseEta = 0 }, aids);
-            Assert.Equal(variant == DatasetVariant.TextMatch2 ? TrainingPresets.TextMatchTemperature : 1, memory.HyperParameters.TextMatchTemperature);
+            Assert.Equal(textMatch ? (TrainingPresets.TextMatchTemperature, 2_000) : (1, 0), (memory.HyperParameters.TextMatchTemperature, memory.HyperParameters.TemperatureAnnealSteps));
+            Assert.Equal(longBudget ? 2_000 : 0, memory.HyperParameters.LearningRateHalfLife);
             Assert.Equal(1, memory.HyperParameters.SelectorTemperature);
             Assert.Equal((paper.TrainingExamples, paper.TestExamples, paper.Seed), (memory.TrainingExamples, memory.TestExamples, memory.Seed));
             Assert.Empty(memory.Validate());
