@@ -128,10 +128,11 @@ public static class SweepCommand
     }
 
     /// <summary>
-    /// Shows the sweep live until it ends: a bar of ended trials with the counts and the best so far (a line per change
-    /// when output is redirected). When the silo holding the sweep (or our gateway) dies, it asks again, as
-    /// <see cref="JobCommands.Follow"/> does for a job: the next call re-activates the sweep on a live silo, where it
-    /// resumes from storage.
+    /// Shows the sweep live until it ends: a bar of the updates all trials have run out of their budget (a sweep of a
+    /// few long trials ends none for most of its time), with the counts and the best so far; when output is
+    /// redirected, a line per change of counts or best and per 5% of the updates. When the silo holding the sweep (or
+    /// our gateway) dies, it asks again, as <see cref="JobCommands.Follow"/> does for a job: the next call re-activates
+    /// the sweep on a live silo, where it resumes from storage.
     /// </summary>
     public static async Task<SweepStatus> Follow(ISweepGrain sweep, CancellationToken cancellation)
     {
@@ -140,11 +141,13 @@ public static class SweepCommand
         var status = await Status();
         if (redirected)
         {
-            string? last = null;
+            (string, long)? last = null;
             while (true)
             {
-                var line = $"{status.Ended,4}/{status.Trials} ended  {Counts(status)}  {Best(status)}";
-                if (line != last) Console.WriteLine(last = line);
+                var change = ($"{status.Ended,4}/{status.Trials} ended  {Counts(status)}  {Best(status)}", 20 * status.StepsRun / Math.Max(1, status.StepsBudget));
+                if (change != last)
+                    Console.WriteLine($"{change.Item1}  {status.StepsRun:N0}/{status.StepsBudget:N0} updates");
+                last = change;
                 if (status.State != SweepState.Running) return status;
                 await Task.Delay(TimeSpan.FromSeconds(1), cancellation);
                 status = await Status();
@@ -154,11 +157,12 @@ public static class SweepCommand
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
             .StartAsync(async context =>
             {
-                var task = context.AddTask("trials", maxValue: Math.Max(1, status.Trials));
+                var task = context.AddTask("updates", maxValue: Math.Max(1, status.StepsBudget));
                 while (true)
                 {
-                    task.Value = status.Ended;
-                    task.Description = Markup.Escape($"{Counts(status)}  {Best(status)}");
+                    task.MaxValue = Math.Max(1, status.StepsBudget);
+                    task.Value = status.StepsRun;
+                    task.Description = Markup.Escape($"{status.Ended}/{status.Trials} trials ended: {Counts(status)}  {Best(status)}");
                     if (status.State != SweepState.Running) break;
                     await Task.Delay(TimeSpan.FromSeconds(1), cancellation);
                     status = await Status();
