@@ -225,10 +225,11 @@ public sealed partial class ParameterServerGrain : Grain, IParameterServerGrain
     public async Task<ModelCheckpoint> GetCheckpoint()
     {
         var current = server ?? throw NotInitialized();
+        if (current.Gathered is { } gathered && gathered.Update == current.Updates) return gathered;
         var slices = await Task.WhenAll(Enumerable.Range(0, current.Shards).Select(s => Shard(current.Assignment.JobId, s).GetCheckpoint()));
         if (slices.FirstOrDefault(c => c.Update != current.Updates) is { } behind)
             throw new ParameterServerStateException($"A shard of parameter server '{this.GetPrimaryKeyString()}' is at update {behind.Update}, not {current.Updates}.", current.Updates);
-        return new ModelCheckpoint(current.Updates, Concatenate(slices.Select(c => c.Weights)), Concatenate(slices.Select(c => c.FirstMoment)),
+        return current.Gathered = new ModelCheckpoint(current.Updates, Concatenate(slices.Select(c => c.Weights)), Concatenate(slices.Select(c => c.FirstMoment)),
             Concatenate(slices.Select(c => c.SecondMoment)));
     }
 
@@ -334,6 +335,8 @@ public sealed partial class ParameterServerGrain : Grain, IParameterServerGrain
         public int Shards { get; set; }
         /// <summary>Updates applied so far: the version of the shards' weights.</summary>
         public long Updates { get; set; }
+        /// <summary>The shards' state last gathered, so an evaluation and the job's checkpoint at one update gather it once.</summary>
+        public ModelCheckpoint? Gathered { get; set; }
 
         public Server(ParameterServerInit init)
         {

@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+using Orleans.Serialization.Invocation;
 using NeuralProgrammer.Model.Settings;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
@@ -47,8 +49,15 @@ public sealed class TrainingJobState
 /// status, np watch, a sweep) or, where the silo has a reminder service, its resume reminder. Data order, noise and
 /// schedules are functions of the update number, so a resumed run computes the same weights as an uninterrupted one.
 /// </remarks>
+[MayInterleave(nameof(IsReminderTick))]
 public sealed partial class TrainingJobGrain : Grain, ITrainingJobGrain, IRemindable
 {
+    /// <summary>
+    /// A reminder tick only wakes the job, so it need not wait behind a training slice; waiting, it timed out (30 s)
+    /// while a loaded machine evaluated text match 5 inside one, and the silo logged an error for a healthy job.
+    /// </summary>
+    public static bool IsReminderTick(IInvokable request) => request.GetInterfaceType() == typeof(IRemindable);
+
     const string ResumeReminder = "resume";
 
     readonly IPersistentState<TrainingJobState> stored;
